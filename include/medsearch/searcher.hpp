@@ -1,0 +1,108 @@
+// Answers search requests from a published index: ranked section hits, grouped by article,
+// with highlighted snippets and an explanation of what matched.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "medsearch/article.hpp"
+#include "medsearch/result.hpp"
+
+namespace medsearch {
+
+inline constexpr std::size_t kMaxQueryBytes = 1024;
+inline constexpr std::size_t kMaxPageSize = 50;
+
+// Each ranking feature can be switched off, for the relevance benchmark's ablations.
+struct SearchFeatures {
+    bool synonyms = true;      // query-time expansion from the stored vocabulary
+    bool field_boosts = true;  // title and heading fields weighted above body text
+    bool intent = true;        // "how is X treated" favours treatment sections (a boost, not a filter)
+    bool spelling = true;      // "did you mean", and a retry with it when the query finds (almost) nothing
+};
+
+enum class Grouping { article, section };
+
+struct SearchRequest {
+    std::string query;
+    std::size_t page = 1;  // 1-based
+    std::size_t size = 10; // 1..kMaxPageSize
+    Grouping group = Grouping::article;
+    std::string language;  // "en", "es"; empty: every language
+    SearchFeatures features;
+};
+
+struct MatchInfo {
+    std::string query;  // the query word or phrase as typed
+    std::string term;   // the word or phrase found in the section, folded
+    std::string via;    // "text", "stem" or "synonym"
+};
+
+struct SectionHit {
+    std::string anchor;
+    std::string heading;  // heading path: "Treatment › Medicines"
+    std::string kind;
+    std::string url;      // "/articles/<id>#<anchor>"
+    std::string snippet_html;  // HTML-escaped text with <mark> around every match
+    std::vector<MatchInfo> matched;
+};
+
+struct ArticleRef {
+    std::string id;
+    std::string title;
+    std::string url;  // "/articles/<id>"
+};
+
+struct SearchHit {
+    ArticleRef article;
+    double score = 0;
+    std::vector<SectionHit> sections;  // best first; exactly one with Grouping::section
+};
+
+struct SearchResponse {
+    std::string query;
+    std::size_t total = 0;  // matching articles (grouped) or sections; may be an estimate
+    std::size_t page = 1;
+    std::size_t size = 10;
+    double took_ms = 0;
+    std::vector<SearchHit> hits;
+    std::string corrected;           // spelling suggestion for the whole query; empty if none
+    bool corrected_applied = false;  // hits are for `corrected`, because the query found too little
+};
+
+struct IndexInfo {
+    std::uint64_t revision = 0;
+    std::uint64_t documents = 0;  // sections
+    std::string build;            // published build directory
+    std::string published;        // ISO time the build was published
+};
+
+// Not thread-safe (wraps one Xapian::Database): one Searcher per thread.
+class Searcher {
+public:
+    // Errors: not_found when there is no index at `index_dir`, index_corrupt when unreadable.
+    static Result<Searcher> open(const std::filesystem::path& index_dir);
+
+    // Errors: invalid_input (empty or over-long query, bad page or size), internal.
+    Result<SearchResponse> search(const SearchRequest& request);
+    // The article with all its sections. Errors: not_found.
+    Result<Article> article(std::string_view id);
+    IndexInfo info();
+
+    Searcher(Searcher&&) noexcept;
+    Searcher& operator=(Searcher&&) noexcept;
+    ~Searcher();
+
+private:
+    struct Impl;
+    explicit Searcher(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace medsearch

@@ -1,0 +1,155 @@
+#include "medsearch/analyzer.hpp"
+
+#include <unicode/brkiter.h>
+#include <unicode/normalizer2.h>
+#include <unicode/uchar.h>
+#include <unicode/unistr.h>
+#include <unicode/utext.h>
+#include <xapian.h>
+
+#include <array>
+#include <cassert>
+#include <stdexcept>
+#include <unordered_set>
+
+namespace medsearch {
+namespace {
+
+bool is_ascii(std::string_view s) {
+    for (unsigned char c : s)
+        if (c >= 0x80) return false;
+    return true;
+}
+
+// Apostrophes inside words are dropped, so "can't", "can’t" and "cant" are one word.
+bool is_apostrophe(UChar32 c) { return c == 0x27 || c == 0x2019 || c == 0x02BC || c == 0x2018; }
+
+std::string fold_ascii(std::string_view word) {
+    std::string out;
+    out.reserve(word.size());
+    for (char c : word) {
+        if (c == '\'') continue;
+        out.push_back(c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c);
+    }
+    return out;
+}
+
+std::string fold_unicode(std::string_view text) {
+    UErrorCode status = U_ZERO_ERROR;
+    // Singletons owned by ICU: never deleted.
+    static const icu::Normalizer2* const casefold = icu::Normalizer2::getNFKCCasefoldInstance(status);
+    static const icu::Normalizer2* const nfd = icu::Normalizer2::getNFDInstance(status);
+    static const icu::Normalizer2* const nfc = icu::Normalizer2::getNFCInstance(status);
+    if (!casefold || !nfd || !nfc) throw std::runtime_error("ICU normalizer data unavailable");
+
+    icu::UnicodeString s = icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), int32_t(text.size())));
+    status = U_ZERO_ERROR;
+    icu::UnicodeString folded = casefold->normalize(s, status);
+    if (U_FAILURE(status)) return fold_ascii(text);
+    icu::UnicodeString decomposed = nfd->normalize(folded, status);
+    if (U_FAILURE(status)) return fold_ascii(text);
+
+    // Drop combining marks (diacritics) and apostrophes; spell out the ligatures NFKC keeps.
+    icu::UnicodeString stripped;
+    for (int32_t i = 0; i < decomposed.length();) {
+        UChar32 c = decomposed.char32At(i);
+        i += U16_LENGTH(c);
+        if (u_charType(c) == U_NON_SPACING_MARK || is_apostrophe(c)) continue;
+        switch (c) {
+            case 0x00E6: stripped.append(u"ae"); break;  // æ
+            case 0x0153: stripped.append(u"oe"); break;  // œ
+            case 0x00F8: stripped.append(UChar32('o')); break;  // ø has no decomposition
+            case 0x0131: stripped.append(UChar32('i')); break;  // dotless i
+            default: stripped.append(c);
+        }
+    }
+    icu::UnicodeString composed = nfc->normalize(stripped, status);
+    if (U_FAILURE(status)) return fold_ascii(text);
+    std::string out;
+    composed.toUTF8String(out);
+    return out;
+}
+
+// "MS", "HTN", "B12": ASCII capitals and digits, two characters or more, at least one letter.
+bool abbreviation_shaped(std::string_view word) {
+    if (word.size() < 2) return false;
+    int letters = 0;
+    for (unsigned char c : word) {
+        if (c >= 'A' && c <= 'Z') ++letters;
+        else if (!(c >= '0' && c <= '9')) return false;
+    }
+    return letters >= 1;
+}
+
+}  // namespace
+
+std::string fold(std::string_view text) {
+    return is_ascii(text) ? fold_ascii(text) : fold_unicode(text);
+}
+
+struct Analyzer::Impl {
+    std::unique_ptr<icu::BreakIterator> words;
+    UText* utext = nullptr;
+    Xapian::Stem english{"english"};
+    Xapian::Stem spanish{"spanish"};
+
+    Impl() {
+        UErrorCode status = U_ZERO_ERROR;
+        words.reset(icu::BreakIterator::createWordInstance(icu::Locale::getRoot(), status));
+        if (U_FAILURE(status) || !words) throw std::runtime_error("ICU word break data unavailable");
+    }
+    ~Impl() {
+        if (utext) utext_close(utext);
+    }
+};
+
+Analyzer::Analyzer() : impl_(std::make_unique<Impl>()) {}
+Analyzer::~Analyzer() = default;
+Analyzer::Analyzer(Analyzer&&) noexcept = default;
+Analyzer& Analyzer::operator=(Analyzer&&) noexcept = default;
+
+std::vector<Token> Analyzer::tokenize(std::string_view text) {
+    std::vector<Token> tokens;
+    if (text.empty()) return tokens;
+    UErrorCode status = U_ZERO_ERROR;
+    // UTF-8 UText: break positions are byte offsets into `text`, no conversion needed.
+    impl_->utext = utext_openUTF8(impl_->utext, text.data(), int64_t(text.size()), &status);
+    if (U_FAILURE(status)) return tokens;
+    impl_->words->setText(impl_->utext, status);
+    if (U_FAILURE(status)) return tokens;
+
+    int32_t begin = impl_->words->first();
+    for (int32_t end = impl_->words->next(); end != icu::BreakIterator::DONE;
+         begin = end, end = impl_->words->next()) {
+        if (impl_->words->getRuleStatus() < UBRK_WORD_NONE_LIMIT) continue;  // spaces, punctuation
+        std::string_view raw = text.substr(std::size_t(begin), std::size_t(end - begin));
+        std::string word = fold(raw);
+        if (word.empty()) continue;
+        tokens.push_back(Token{std::move(word), std::size_t(begin), std::size_t(end), abbreviation_shaped(raw)});
+    }
+    // Release the borrowed text so a later call with a dangling pointer is impossible.
+    impl_->words->setText(icu::UnicodeString());
+    return tokens;
+}
+
+std::string Analyzer::stem(const std::string& word, std::string_view language) {
+    return language == "es" ? impl_->spanish(word) : impl_->english(word);
+}
+
+bool is_stopword(std::string_view w, std::string_view language) {
+    static const std::unordered_set<std::string_view> english = {
+        "a", "about", "an", "and", "are", "as", "at", "be", "by", "do", "does", "for", "from",
+        "had", "has", "have", "how", "i", "if", "in", "into", "is", "it", "its", "me", "my",
+        "of", "on", "or", "our", "should", "so", "than", "that", "the", "their", "them", "then",
+        "there", "these", "they", "this", "those", "to", "was", "we", "were", "what", "when",
+        "where", "which", "who", "whom", "why", "will", "with", "would", "you", "your"};
+    static const std::unordered_set<std::string_view> spanish = {
+        "a", "al", "como", "con", "de", "del", "el", "en", "es", "esta", "este", "la", "las",
+        "lo", "los", "me", "mi", "mis", "o", "para", "por", "que", "se", "su", "sus", "un",
+        "una", "y"};
+    if (language == "es") return spanish.count(w) > 0;
+    if (language == "en") return english.count(w) > 0;
+    return english.count(w) > 0 || spanish.count(w) > 0;
+}
+
+}  // namespace medsearch

@@ -1,0 +1,88 @@
+#include "intent.hpp"
+
+#include <string_view>
+#include <unordered_map>
+
+namespace medsearch {
+namespace {
+
+// Cue words (folded) → kind. Specific kinds outrank the generic "what is" definition cue.
+const std::unordered_map<std::string_view, SectionKind>& cues() {
+    static const std::unordered_map<std::string_view, SectionKind> table = {
+        // treatment
+        {"treat", SectionKind::treatment}, {"treated", SectionKind::treatment},
+        {"treating", SectionKind::treatment}, {"treatment", SectionKind::treatment},
+        {"treatments", SectionKind::treatment}, {"therapy", SectionKind::treatment},
+        {"therapies", SectionKind::treatment}, {"cure", SectionKind::treatment},
+        {"cured", SectionKind::treatment}, {"cures", SectionKind::treatment},
+        {"remedy", SectionKind::treatment}, {"remedies", SectionKind::treatment},
+        {"relieve", SectionKind::treatment}, {"relief", SectionKind::treatment},
+        {"manage", SectionKind::treatment}, {"management", SectionKind::treatment},
+        {"tratamiento", SectionKind::treatment}, {"tratamientos", SectionKind::treatment},
+        {"tratar", SectionKind::treatment}, {"trata", SectionKind::treatment},
+        {"curar", SectionKind::treatment}, {"remedios", SectionKind::treatment},
+        // causes
+        {"cause", SectionKind::causes}, {"causes", SectionKind::causes},
+        {"caused", SectionKind::causes}, {"causing", SectionKind::causes},
+        {"why", SectionKind::causes}, {"reason", SectionKind::causes},
+        {"causa", SectionKind::causes}, {"causas", SectionKind::causes}, {"causan", SectionKind::causes},
+        // symptoms
+        {"symptom", SectionKind::symptoms}, {"symptoms", SectionKind::symptoms},
+        {"sign", SectionKind::symptoms}, {"signs", SectionKind::symptoms},
+        {"sintoma", SectionKind::symptoms}, {"sintomas", SectionKind::symptoms},
+        {"signos", SectionKind::symptoms},
+        // diagnosis
+        {"diagnose", SectionKind::diagnosis}, {"diagnosed", SectionKind::diagnosis},
+        {"diagnosis", SectionKind::diagnosis}, {"diagnosing", SectionKind::diagnosis},
+        {"test", SectionKind::diagnosis}, {"tests", SectionKind::diagnosis},
+        {"tested", SectionKind::diagnosis}, {"testing", SectionKind::diagnosis},
+        {"exams", SectionKind::diagnosis},
+        {"diagnostico", SectionKind::diagnosis}, {"diagnosticar", SectionKind::diagnosis},
+        {"prueba", SectionKind::diagnosis}, {"pruebas", SectionKind::diagnosis},
+        // inheritance
+        {"inherit", SectionKind::inheritance}, {"inherited", SectionKind::inheritance},
+        {"inheritance", SectionKind::inheritance}, {"hereditary", SectionKind::inheritance},
+        {"genetic", SectionKind::inheritance}, {"genes", SectionKind::inheritance},
+        {"gene", SectionKind::inheritance}, {"hereditaria", SectionKind::inheritance},
+        {"hereditario", SectionKind::inheritance}, {"genetica", SectionKind::inheritance},
+        {"hereda", SectionKind::inheritance},
+        // prevention
+        {"prevent", SectionKind::prevention}, {"prevented", SectionKind::prevention},
+        {"preventing", SectionKind::prevention}, {"prevention", SectionKind::prevention},
+        {"avoid", SectionKind::prevention}, {"prevenir", SectionKind::prevention},
+        {"prevencion", SectionKind::prevention}, {"evitar", SectionKind::prevention},
+        // outlook
+        {"outlook", SectionKind::outlook}, {"prognosis", SectionKind::outlook},
+        {"expectancy", SectionKind::outlook}, {"survival", SectionKind::outlook},
+        {"pronostico", SectionKind::outlook},
+        // risk factors
+        {"risk", SectionKind::risk_factors}, {"risks", SectionKind::risk_factors},
+        {"susceptible", SectionKind::risk_factors}, {"riesgo", SectionKind::risk_factors},
+        // complications
+        {"complication", SectionKind::complications}, {"complications", SectionKind::complications},
+        {"complicaciones", SectionKind::complications},
+        // research
+        {"research", SectionKind::research}, {"trials", SectionKind::research},
+        {"investigacion", SectionKind::research},
+    };
+    return table;
+}
+
+}  // namespace
+
+std::optional<SectionKind> detect_intent(const std::vector<std::string>& words) {
+    for (const auto& w : words) {
+        if (auto it = cues().find(w); it != cues().end()) return it->second;
+    }
+    // "what is X", "what are X", "qué es X", "meaning of X": a definition.
+    for (std::size_t i = 0; i + 1 < words.size(); ++i) {
+        const auto& a = words[i];
+        const auto& b = words[i + 1];
+        if ((a == "what" && (b == "is" || b == "are")) || (a == "que" && b == "es")) return SectionKind::definition;
+    }
+    for (const auto& w : words)
+        if (w == "meaning" || w == "define" || w == "definition" || w == "significa") return SectionKind::definition;
+    return std::nullopt;
+}
+
+}  // namespace medsearch

@@ -1,0 +1,16 @@
+// Internal: the section kind a query asks for ("how is X treated" → treatment), in English and
+// Spanish, from cue words. Used as a ranking boost, never as a filter.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "medsearch/article.hpp"
+
+namespace medsearch {
+
+// `words` are folded query words in order (stopwords included: "what is" needs them).
+std::optional<SectionKind> detect_intent(const std::vector<std::string>& words);
+
+}  // namespace medsearch

@@ -1,0 +1,280 @@
+#include "medsearch/searcher.hpp"
+
+#include <xapian.h>
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <unordered_map>
+
+#include <nlohmann/json.hpp>
+
+#include "highlighter.hpp"
+#include "medsearch/analyzer.hpp"
+#include "medsearch/schema.hpp"
+#include "medsearch/synonyms.hpp"
+#include "query_builder.hpp"
+#include "stored_section.hpp"
+
+namespace medsearch {
+namespace fs = std::filesystem;
+
+namespace {
+
+// Other matching sections listed under an article's best one.
+constexpr std::size_t kMaxExtraSections = 3;
+// Enough for exact totals on small corpora without giving up Xapian's pruning on big ones.
+constexpr Xapian::doccount kCheckAtLeast = 100;
+constexpr std::size_t kMaxOffset = 10000;
+// A query finding fewer results than this is retried with its spelling correction.
+constexpr std::size_t kRetryBelow = 3;
+
+Xapian::BM25Weight ranking() {
+    // k1, k2, k3, b, min_normlen: b below 1 so short sections are not over-rewarded.
+    return Xapian::BM25Weight(1.2, 0, 1, 0.75, 0.5);
+}
+
+}  // namespace
+
+struct Searcher::Impl {
+    fs::path dir;
+    Xapian::Database db;
+    Analyzer analyzer;
+    SynonymMap synonyms;
+
+    Status load_vocabulary() {
+        SynonymMap fresh;
+        std::string data = db.get_metadata(std::string(schema::kMetaSynonyms));
+        if (!data.empty() && !SynonymMap::deserialize(data, analyzer, fresh))
+            return Error{Errc::index_corrupt, dir.string() + ": stored synonyms are unreadable"};
+        synonyms = std::move(fresh);
+        return Ok{};
+    }
+
+    SectionHit section_hit(const StoredSection& stored, Highlighter& highlighter, std::size_t* marks) {
+        SectionHit hit;
+        hit.anchor = stored.section.anchor;
+        hit.heading = stored.section.heading_path.empty() ? stored.section.heading : stored.section.heading_path;
+        hit.kind = std::string(to_string(stored.section.kind));
+        hit.url = section_path(stored.article.id, stored.section.anchor);
+        Highlight h = highlighter.highlight(stored.section.text, stored.article.language);
+        hit.snippet_html = std::move(h.snippet_html);
+        hit.matched = std::move(h.matched);
+        if (marks) *marks = h.marks;
+        // The explanation must not be empty when the hit came through the heading or title.
+        if (hit.matched.empty()) hit.matched = highlighter.find(hit.heading, stored.article.language);
+        if (hit.matched.empty()) {
+            std::string names = stored.article.title;
+            for (const auto& n : stored.article.also_called) names += " \n " + n;
+            hit.matched = highlighter.find(names, stored.article.language);
+        }
+        return hit;
+    }
+
+    ParsedQuery parse(const std::string& text, const QueryOptions& options) {
+        ParsedQuery parsed = parse_query(text, analyzer, &synonyms, options);
+        // A query that is exactly an article's name asks what that thing is.
+        if (options.intent && !parsed.intent && !parsed.parts.empty()) {
+            std::vector<std::string> words;
+            for (const auto& p : parsed.parts) words.insert(words.end(), p.words.begin(), p.words.end());
+            if (db.term_exists(std::string(schema::kNamePrefix) + name_key(words))) parsed.intent = SectionKind::definition;
+        }
+        return parsed;
+    }
+
+    // The query with each unknown word replaced by the index's suggestion; empty if none.
+    // Never touches words the index or the vocabulary knows, nor abbreviations.
+    std::string spelling_correction(const std::string& text, const ParsedQuery& parsed) {
+        std::string corrected;
+        std::size_t cursor = 0;
+        bool changed = false;
+        for (const auto& part : parsed.parts) {
+            if (part.quoted || part.abbreviation || part.words.size() != 1 || !part.synonyms.empty()) continue;
+            const std::string& word = part.words[0];
+            if (word.size() < 4 || db.term_exists(word) || !synonyms.lookup(part.words, false).empty()) continue;
+            std::string suggestion = db.get_spelling_suggestion(word, 2);
+            if (suggestion.empty() || suggestion == word) continue;
+            corrected.append(text, cursor, part.begin - cursor);
+            corrected += suggestion;
+            cursor = part.end;
+            changed = true;
+        }
+        if (!changed) return {};
+        corrected.append(text, cursor, std::string::npos);
+        return corrected;
+    }
+
+    SearchResponse run(const SearchRequest& request) {
+        auto started = std::chrono::steady_clock::now();
+        QueryOptions options;
+        options.synonyms = request.features.synonyms;
+        options.field_boosts = request.features.field_boosts;
+        options.intent = request.features.intent;
+        options.language = request.language;
+        ParsedQuery parsed = parse(request.query, options);
+        SearchResponse response = execute(request, parsed, options);
+        if (request.features.spelling) {
+            response.corrected = spelling_correction(request.query, parsed);
+            if (!response.corrected.empty() && response.total < kRetryBelow) {
+                ParsedQuery retry = parse(response.corrected, options);
+                SearchResponse second = execute(request, retry, options);
+                if (second.total > response.total) {
+                    second.corrected = response.corrected;
+                    second.corrected_applied = true;
+                    response = std::move(second);
+                }
+            }
+        }
+        response.query = request.query;
+        response.took_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+        return response;
+    }
+
+    SearchResponse execute(const SearchRequest& request, const ParsedQuery& parsed, const QueryOptions& options) {
+        SearchResponse response;
+        response.page = request.page;
+        response.size = request.size;
+        Xapian::Query query = build_query(parsed, analyzer, options);
+        if (!query.empty() && !request.language.empty())
+            query = Xapian::Query(Xapian::Query::OP_FILTER, query,
+                                  Xapian::Query(std::string(schema::kLanguagePrefix) + request.language));
+        if (query.empty()) return response;
+
+        Xapian::Enquire enquire(db);
+        enquire.set_query(query);
+        enquire.set_weighting_scheme(ranking());
+        const bool grouped = request.group == Grouping::article;
+        if (grouped) enquire.set_collapse_key(schema::kSlotArticle);
+        const auto offset = Xapian::doccount((request.page - 1) * request.size);
+        Xapian::MSet mset = enquire.get_mset(offset, Xapian::doccount(request.size), kCheckAtLeast);
+        response.total = mset.get_matches_estimated();
+
+        Highlighter highlighter(parsed, analyzer);
+        std::vector<std::string> article_ids;
+        for (auto it = mset.begin(); it != mset.end(); ++it) {
+            StoredSection stored;
+            if (!decode_section(it.get_document().get_data(), stored)) continue;
+            SearchHit hit;
+            hit.article = ArticleRef{stored.article.id, stored.article.title, article_path(stored.article.id)};
+            hit.score = it.get_weight();
+            hit.sections.push_back(section_hit(stored, highlighter, nullptr));
+            article_ids.push_back(stored.article.id);
+            response.hits.push_back(std::move(hit));
+        }
+        if (grouped && !article_ids.empty()) add_other_sections(query, article_ids, highlighter, response);
+        return response;
+    }
+
+    // Under each article's best section, list its other sections that match in their own text.
+    void add_other_sections(const Xapian::Query& query, const std::vector<std::string>& ids,
+                            Highlighter& highlighter, SearchResponse& response) {
+        std::vector<Xapian::Query> filters;
+        for (const auto& id : ids) filters.emplace_back(std::string(schema::kArticlePrefix) + id);
+        Xapian::Query restricted(Xapian::Query::OP_FILTER, query,
+                                 Xapian::Query(Xapian::Query::OP_OR, filters.begin(), filters.end()));
+        Xapian::Enquire enquire(db);
+        enquire.set_query(restricted);
+        enquire.set_weighting_scheme(ranking());
+        Xapian::MSet mset = enquire.get_mset(0, Xapian::doccount(ids.size() * 12));
+        std::unordered_map<std::string, std::size_t> hit_of;
+        for (std::size_t i = 0; i < response.hits.size(); ++i) hit_of[response.hits[i].article.id] = i;
+        for (auto it = mset.begin(); it != mset.end(); ++it) {
+            // Decide from the value slot before paying for decoding and highlighting.
+            Xapian::Document doc = it.get_document();
+            auto found = hit_of.find(doc.get_value(schema::kSlotArticle));
+            if (found == hit_of.end()) continue;
+            auto& hit = response.hits[found->second];
+            if (hit.sections.size() > kMaxExtraSections) continue;
+            StoredSection stored;
+            if (!decode_section(doc.get_data(), stored)) continue;
+            if (hit.sections.front().anchor == stored.section.anchor) continue;
+            std::size_t marks = 0;
+            SectionHit section = section_hit(stored, highlighter, &marks);
+            if (marks == 0) continue;  // matched only through the article's title
+            hit.sections.push_back(std::move(section));
+        }
+    }
+};
+
+Searcher::Searcher(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Searcher::Searcher(Searcher&&) noexcept = default;
+Searcher& Searcher::operator=(Searcher&&) noexcept = default;
+Searcher::~Searcher() = default;
+
+Result<Searcher> Searcher::open(const fs::path& index_dir) {
+    std::error_code ec;
+    if (!fs::exists(index_dir, ec))
+        return Error{Errc::not_found, index_dir.string() + ": no index here (run medsearch-index --db " +
+                                          index_dir.string() + " first)"};
+    auto impl = std::make_unique<Impl>();
+    impl->dir = index_dir;
+    try {
+        impl->db = Xapian::Database(index_dir.string());
+    } catch (const Xapian::DatabaseNotFoundError& e) {
+        return Error{Errc::not_found, index_dir.string() + ": no index here: " + e.get_msg()};
+    } catch (const Xapian::Error& e) {
+        return Error{Errc::index_corrupt, index_dir.string() + ": cannot open index: " + e.get_msg()};
+    }
+    if (auto st = impl->load_vocabulary(); !st.ok()) return st.error();
+    return Searcher(std::move(impl));
+}
+
+Result<SearchResponse> Searcher::search(const SearchRequest& request) {
+    if (request.query.find_first_not_of(" \t\r\n") == std::string::npos)
+        return Error{Errc::invalid_input, "q: must not be empty"};
+    if (request.query.size() > kMaxQueryBytes)
+        return Error{Errc::invalid_input, "q: longer than " + std::to_string(kMaxQueryBytes) + " bytes"};
+    if (request.size < 1 || request.size > kMaxPageSize)
+        return Error{Errc::invalid_input, "size: must be between 1 and " + std::to_string(kMaxPageSize)};
+    if (request.page < 1) return Error{Errc::invalid_input, "page: must be a positive integer"};
+    if ((request.page - 1) > kMaxOffset / request.size)
+        return Error{Errc::invalid_input, "page: past the last page that can be shown (at most " +
+                                              std::to_string(kMaxOffset) + " results)"};
+    for (int attempt = 0;; ++attempt) {
+        try {
+            return impl_->run(request);
+        } catch (const Xapian::DatabaseModifiedError&) {
+            // A writer replaced what we were reading: reopen and retry once.
+            if (attempt > 0) return Error{Errc::internal, "index changed during the search twice"};
+            impl_->db.reopen();
+        } catch (const Xapian::Error& e) {
+            return Error{Errc::internal, "search failed: " + e.get_description()};
+        }
+    }
+}
+
+Result<Article> Searcher::article(std::string_view id) {
+    try {
+        std::vector<StoredSection> sections;
+        std::string term = std::string(schema::kArticlePrefix) + std::string(id);
+        for (auto it = impl_->db.postlist_begin(term); it != impl_->db.postlist_end(term); ++it) {
+            StoredSection stored;
+            if (decode_section(impl_->db.get_document(*it).get_data(), stored)) sections.push_back(std::move(stored));
+        }
+        if (sections.empty()) return Error{Errc::not_found, "article \"" + std::string(id) + "\" not found"};
+        std::sort(sections.begin(), sections.end(),
+                  [](const StoredSection& a, const StoredSection& b) { return a.order < b.order; });
+        Article article = sections.front().article;
+        for (auto& s : sections) article.sections.push_back(std::move(s.section));
+        return article;
+    } catch (const Xapian::Error& e) {
+        return Error{Errc::internal, "reading article failed: " + e.get_description()};
+    }
+}
+
+IndexInfo Searcher::info() {
+    IndexInfo info;
+    try {
+        info.revision = impl_->db.get_revision();
+        info.documents = impl_->db.get_doccount();
+        auto build = nlohmann::json::parse(impl_->db.get_metadata(std::string(schema::kMetaBuild)), nullptr, false);
+        if (build.is_object()) {
+            info.build = build.value("build", "");
+            info.published = build.value("published", "");
+        }
+    } catch (const Xapian::Error&) {
+    }
+    return info;
+}
+
+}  // namespace medsearch

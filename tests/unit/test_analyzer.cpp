@@ -1,0 +1,94 @@
+#include <catch2/catch.hpp>
+
+#include "medsearch/analyzer.hpp"
+
+using namespace medsearch;
+
+namespace {
+std::vector<std::string> words(Analyzer& a, std::string_view text) {
+    std::vector<std::string> out;
+    for (auto& t : a.tokenize(text)) out.push_back(t.word);
+    return out;
+}
+}  // namespace
+
+TEST_CASE("fold removes case, diacritics, ligatures and apostrophes", "[analyzer]") {
+    auto [input, expected] = GENERATE(table<std::string, std::string>({
+        {"Guillain", "guillain"},
+        {"Barré", "barre"},
+        {"Sjögren", "sjogren"},
+        {"naïve", "naive"},
+        {"œdema", "oedema"},
+        {"Œdema", "oedema"},
+        {"ﬁbre", "fibre"},          // U+FB01 ligature
+        {"Ｍｅｄｉｃｉｎｅ", "medicine"},  // full-width forms
+        {"can’t", "cant"},
+        {"can't", "cant"},
+        {"STRASSE", "strasse"},
+        {"Straße", "strasse"},
+        {"Diagnóstico", "diagnostico"},
+    }));
+    CAPTURE(input);
+    CHECK(fold(input) == expected);
+}
+
+TEST_CASE("dashes and punctuation separate words, so dash and space spellings agree", "[analyzer]") {
+    Analyzer a;
+    const std::vector<std::string> expected{"guillain", "barre", "syndrome"};
+    CHECK(words(a, "Guillain–Barré syndrome") == expected);  // en dash
+    CHECK(words(a, "Guillain-Barre syndrome") == expected);
+    CHECK(words(a, "guillain barre SYNDROME") == expected);
+    CHECK(words(a, "Guillain—Barré, syndrome!") == expected);  // em dash
+}
+
+TEST_CASE("tokens carry byte offsets into the original text", "[analyzer]") {
+    Analyzer a;
+    std::string text = "Pain, é-Barré: 12 B12";
+    auto tokens = a.tokenize(text);
+    REQUIRE(tokens.size() == 5);
+    for (const auto& t : tokens) CHECK(fold(text.substr(t.begin, t.end - t.begin)) == t.word);
+    CHECK(tokens[2].word == "barre");
+    CHECK(text.substr(tokens[2].begin, tokens[2].end - tokens[2].begin) == "Barré");
+    CHECK(tokens[3].word == "12");
+    CHECK(tokens[4].word == "b12");
+}
+
+TEST_CASE("abbreviation shape: capitals and digits, two characters or more", "[analyzer]") {
+    Analyzer a;
+    auto tokens = a.tokenize("MS ms Ms HTN B12 I COPD's A");
+    REQUIRE(tokens.size() == 8);
+    CHECK(tokens[0].all_caps);
+    CHECK_FALSE(tokens[1].all_caps);
+    CHECK_FALSE(tokens[2].all_caps);
+    CHECK(tokens[3].all_caps);
+    CHECK(tokens[4].all_caps);
+    CHECK_FALSE(tokens[5].all_caps);  // "I" is one letter
+    CHECK_FALSE(tokens[6].all_caps);  // "COPD's" has a lowercase letter
+    CHECK_FALSE(tokens[7].all_caps);
+}
+
+TEST_CASE("English and Spanish stemming", "[analyzer]") {
+    Analyzer a;
+    CHECK(a.stem("burning", "en") == a.stem("burns", "en"));
+    CHECK(a.stem("nerves", "en") == "nerv");
+    CHECK(a.stem("treatment", "en") != a.stem("treat", "es"));
+    CHECK(a.stem("nervios", "es") == a.stem("nervio", "es"));
+    CHECK(a.stem("dolores", "es") == a.stem("dolor", "es"));
+}
+
+TEST_CASE("invalid UTF-8 does not crash and keeps the valid words", "[analyzer]") {
+    Analyzer a;
+    std::string text = "nerve \xff\xfe pain \xc3";
+    auto w = words(a, text);
+    REQUIRE(w.size() >= 2);
+    CHECK(w[0] == "nerve");
+    CHECK(std::find(w.begin(), w.end(), "pain") != w.end());
+}
+
+TEST_CASE("stopwords are language aware", "[analyzer]") {
+    CHECK(is_stopword("the", "en"));
+    CHECK(is_stopword("de", "es"));
+    CHECK_FALSE(is_stopword("de", "en"));
+    CHECK(is_stopword("de", ""));
+    CHECK_FALSE(is_stopword("pain", ""));
+}

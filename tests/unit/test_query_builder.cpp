@@ -1,0 +1,124 @@
+#include <catch2/catch.hpp>
+
+#include "query_builder.hpp"
+
+using namespace medsearch;
+
+namespace {
+struct Fixture {
+    Analyzer analyzer;
+    SynonymMap synonyms;
+    Fixture() {
+        std::vector<Diagnostic> problems;
+        REQUIRE(synonyms.add_solr("neuropathy, nerve pain, neuralgia\n"
+                                  "pins and needles => paresthesia, tingling\n"
+                                  "MS => multiple sclerosis\n",
+                                  "fixture.txt", analyzer, problems));
+    }
+    std::string describe(std::string_view text, QueryOptions options) {
+        auto parsed = parse_query(text, analyzer, &synonyms, options);
+        return build_query(parsed, analyzer, options).get_description();
+    }
+};
+
+QueryOptions body_only(std::string language = "en") {
+    QueryOptions o;
+    o.field_boosts = false;
+    o.language = std::move(language);
+    return o;
+}
+}  // namespace
+
+TEST_CASE("query descriptions: words, phrases, synonyms, stopwords", "[query]") {
+    Fixture f;
+    auto [text, expected] = GENERATE(table<std::string, std::string>({
+        {"pain", "Query(Zpain)"},
+        {"burning feet", "Query((Zburn OR Zfeet))"},
+        {"what is the pain", "Query((Zpain AND_MAYBE 3 * XKdefinition))"},
+        {"how is pain treated", "Query(((Zpain OR Ztreat) AND_MAYBE 3 * XKtreatment))"},
+        {"what causes pain", "Query(((Zcaus OR Zpain) AND_MAYBE 3 * XKcauses))"},
+        {"the", "Query(Zthe)"},
+        {"\"burning feet\"", "Query((burning PHRASE 2 feet))"},
+        {"nerve pain",
+         "Query((((nerve PHRASE 2 pain) SYNONYM Zneuropathi SYNONYM Zneuralgia) OR 0.25 * (nerve PHRASE 2 pain) OR 0.5 * (Znerv OR Zpain)))"},
+        {"Nerve-Pain at night",
+         "Query(((((nerve PHRASE 2 pain) SYNONYM Zneuropathi SYNONYM Zneuralgia) OR 0.25 * (nerve PHRASE 2 pain) OR 0.5 * (Znerv OR Zpain)) OR Znight))"},
+        {"pins and needles socks",
+         "Query(((((pins PHRASE 3 and PHRASE 3 needles) SYNONYM Zparesthesia SYNONYM Ztingl) OR "
+         "0.25 * (pins PHRASE 3 and PHRASE 3 needles) OR 0.5 * (Zpin OR Zneedl)) OR Zsock))"},
+        {"MS", "Query(((Zms SYNONYM (multiple PHRASE 2 sclerosis)) OR 0.25 * Zms))"},
+        {"ms", "Query(Zms)"},
+    }));
+    CAPTURE(text);
+    CHECK(f.describe(text, body_only()) == expected);
+}
+
+TEST_CASE("synonyms switched off leave the typed words alone", "[query]") {
+    Fixture f;
+    auto options = body_only();
+    options.synonyms = false;
+    CHECK(f.describe("nerve pain", options) == "Query((Znerv OR Zpain))");
+}
+
+TEST_CASE("without a language the query stems for English and Spanish", "[query]") {
+    Fixture f;
+    CHECK(f.describe("nervios", body_only("")) == "Query((Znervio SYNONYM Znervi))");
+    CHECK(f.describe("pain", body_only("")) == "Query(Zpain)");
+}
+
+TEST_CASE("field boosts search title and heading fields with weights", "[query]") {
+    Fixture f;
+    QueryOptions options;
+    options.language = "en";
+    CHECK(f.describe("pain", options) == "Query(((Zpain OR 1.5 * ZHpain OR 2.5 * ZSpain) OR 2 * XNpain))");
+}
+
+TEST_CASE("whole-name terms cover runs of parts and their synonyms, without stopwords", "[query]") {
+    Fixture f;
+    QueryOptions options;
+    options.language = "en";
+    auto parsed = parse_query("neuropathy of the feet", f.analyzer, &f.synonyms, options);
+    auto description = build_query(parsed, f.analyzer, options).get_description();
+    CAPTURE(description);
+    for (const char* term : {"XNneuropathy", "XNnerve pain", "XNneuralgia", "XNneuropathy feet", "XNfeet"})
+        CHECK(description.find(term) != std::string::npos);
+    CHECK(name_key({"sciatica", "and", "radiculopathy"}) == "sciatica radiculopathy");
+}
+
+TEST_CASE("parsed parts keep what the user typed for explanations", "[query]") {
+    Fixture f;
+    auto parsed = parse_query("Tingling, PINS and needles in MS", f.analyzer, &f.synonyms, body_only());
+    REQUIRE(parsed.parts.size() == 3);
+    CHECK(parsed.parts[0].typed == "Tingling");
+    CHECK(parsed.parts[1].typed == "PINS and needles");
+    CHECK(parsed.parts[1].synonyms.size() == 2);
+    CHECK(parsed.parts[2].typed == "MS");
+    CHECK(parsed.parts[2].synonyms.size() == 1);
+}
+
+TEST_CASE("section intent from cue words, English and Spanish", "[query][intent]") {
+    Fixture f;
+    auto kind_of = [&](std::string text) -> std::string {
+        auto parsed = parse_query(text, f.analyzer, &f.synonyms, QueryOptions{});
+        return parsed.intent ? std::string(to_string(*parsed.intent)) : "none";
+    };
+    auto [text, expected] = GENERATE(table<std::string, std::string>({
+        {"how is trigeminal neuralgia treated", "treatment"},
+        {"what causes nerve pain", "causes"},
+        {"shingles symptoms", "symptoms"},
+        {"is charcot marie tooth inherited", "inheritance"},
+        {"outlook for guillain barre", "outlook"},
+        {"can diabetic neuropathy be prevented", "prevention"},
+        {"how is CIDP diagnosed", "diagnosis"},
+        {"what is allodynia", "definition"},
+        {"tratamiento de la ciática", "treatment"},
+        {"síntomas del túnel carpiano", "symptoms"},
+        {"¿qué es la neuralgia?", "definition"},
+        {"burning feet", "none"},
+    }));
+    CAPTURE(text);
+    CHECK(kind_of(text) == expected);
+    QueryOptions off;
+    off.intent = false;
+    CHECK_FALSE(parse_query(text, f.analyzer, &f.synonyms, off).intent.has_value());
+}

@@ -1,0 +1,116 @@
+#include <catch2/catch.hpp>
+
+#include "medsearch/synonyms.hpp"
+
+using namespace medsearch;
+
+namespace {
+using Words = std::vector<std::string>;
+
+std::vector<Words> expansions(const SynonymMap& map, Words key, bool caps = false) {
+    std::vector<Words> out;
+    for (const auto& e : map.lookup(key, caps)) out.push_back(e.phrase.words);
+    return out;
+}
+
+bool contains(const std::vector<Words>& list, const Words& w) {
+    return std::find(list.begin(), list.end(), w) != list.end();
+}
+}  // namespace
+
+TEST_CASE("Solr equivalence sets expand every member to the others", "[synonyms]") {
+    Analyzer a;
+    SynonymMap map;
+    std::vector<Diagnostic> problems;
+    REQUIRE(map.add_solr("# the nerve-pain family\nneuropathy, nerve pain, Neuralgia  # inline comment\n",
+                         "nerve.txt", a, problems));
+    CHECK(problems.empty());
+    auto from_nerve_pain = expansions(map, {"nerve", "pain"});
+    CHECK(from_nerve_pain.size() == 2);
+    CHECK(contains(from_nerve_pain, {"neuropathy"}));
+    CHECK(contains(from_nerve_pain, {"neuralgia"}));
+    CHECK(contains(expansions(map, {"neuralgia"}), {"nerve", "pain"}));
+    CHECK(expansions(map, {"pain"}).empty());
+    CHECK(map.longest_entry() == 2);
+    CHECK(map.lookup({"neuropathy"}, false).front().origin == "nerve.txt:2");
+}
+
+TEST_CASE("one-way rules expand left to right only, with multi-word entries of any length", "[synonyms]") {
+    Analyzer a;
+    SynonymMap map;
+    std::vector<Diagnostic> problems;
+    REQUIRE(map.add_solr("pins and needles => paresthesia, tingling\n"
+                         "zoster pain that will not go away => postherpetic neuralgia\n",
+                         "lay.txt", a, problems));
+    CHECK(expansions(map, {"pins", "and", "needles"}) == std::vector<Words>{{"paresthesia"}, {"tingling"}});
+    CHECK(expansions(map, {"paresthesia"}).empty());
+    CHECK(expansions(map, {"zoster", "pain", "that", "will", "not", "go", "away"}) ==
+          std::vector<Words>{{"postherpetic", "neuralgia"}});
+    CHECK(map.longest_entry() == 7);
+}
+
+TEST_CASE("abbreviations match only when typed in capitals", "[synonyms]") {
+    Analyzer a;
+    SynonymMap map;
+    std::vector<Diagnostic> problems;
+    REQUIRE(map.add_solr("MS => multiple sclerosis\nB12 => cobalamin\n", "abbr.txt", a, problems));
+    CHECK(expansions(map, {"ms"}, true) == std::vector<Words>{{"multiple", "sclerosis"}});
+    CHECK(expansions(map, {"ms"}, false).empty());
+    CHECK(expansions(map, {"b12"}, true) == std::vector<Words>{{"cobalamin"}});
+    CHECK(expansions(map, {"b12"}, false).empty());
+}
+
+TEST_CASE("bad Solr lines are reported with their line numbers and skipped", "[synonyms]") {
+    Analyzer a;
+    SynonymMap map;
+    std::vector<Diagnostic> problems;
+    std::string text =
+        "good, fine\n"          // 1
+        "lonely\n"              // 2: a set of one
+        "a => \n"               // 3: nothing after =>
+        "a => b => c\n"         // 4: two arrows
+        "x, , y\n"              // 5: empty entry
+        "\n"                    // 6
+        "!!! => pain\n";        // 7: no words
+    CHECK_FALSE(map.add_solr(text, "bad.txt", a, problems));
+    REQUIRE(problems.size() == 5);
+    CHECK(format_diagnostic(problems[0]).rfind("bad.txt:2: ", 0) == 0);
+    CHECK(problems[1].line == 3);
+    CHECK(problems[2].line == 4);
+    CHECK(problems[2].message.find("=>") != std::string::npos);
+    CHECK(problems[3].line == 5);
+    CHECK(problems[4].line == 7);
+    CHECK(map.rule_count() == 1);  // the good line survived
+}
+
+TEST_CASE("TSV sets: one equivalence set a line, tab-separated", "[synonyms]") {
+    Analyzer a;
+    SynonymMap map;
+    std::vector<Diagnostic> problems;
+    REQUIRE(map.add_tsv("Abdominal aortic aneurysm\tAneurysm, abdominal aortic\tAAA\n"
+                        "Carpal tunnel syndrome\tMedian nerve entrapment\n",
+                        "sets.tsv", a, problems));
+    CHECK(contains(expansions(map, {"aaa"}, true), {"abdominal", "aortic", "aneurysm"}));
+    CHECK(contains(expansions(map, {"abdominal", "aortic", "aneurysm"}), {"aneurysm", "abdominal", "aortic"}));
+    CHECK(contains(expansions(map, {"median", "nerve", "entrapment"}), {"carpal", "tunnel", "syndrome"}));
+
+    std::vector<Diagnostic> bad;
+    CHECK_FALSE(map.add_tsv("only one\n", "bad.tsv", a, bad));
+    REQUIRE(bad.size() == 1);
+    CHECK(bad[0].line == 1);
+}
+
+TEST_CASE("the vocabulary survives serialisation into the index", "[synonyms]") {
+    Analyzer a;
+    SynonymMap map;
+    std::vector<Diagnostic> problems;
+    REQUIRE(map.add_solr("neuropathy, nerve pain\nMS => multiple sclerosis\n", "v.txt", a, problems));
+    SynonymMap copy;
+    REQUIRE(SynonymMap::deserialize(map.serialize(), a, copy));
+    CHECK(copy.rule_count() == 2);
+    CHECK(expansions(copy, {"nerve", "pain"}) == expansions(map, {"nerve", "pain"}));
+    CHECK(expansions(copy, {"ms"}, true) == std::vector<Words>{{"multiple", "sclerosis"}});
+    CHECK(copy.lookup({"neuropathy"}, false).front().origin == "v.txt:1");
+    SynonymMap broken;
+    CHECK_FALSE(SynonymMap::deserialize("{not json", a, broken));
+}

@@ -73,7 +73,37 @@ static_assert(sizeof(SearchFeatures) == std::size(kFeatures) * sizeof(bool),
 struct Configuration {
     std::string name;
     SearchFeatures features;
+    bool plain_bm25 = false;  // Xapian's default BM25 parameters, whatever --param says
 };
+
+// Ranking weights for every configuration but the baseline: the defaults, or --param overrides.
+RankingParams g_ranking;
+bool g_full_only = false;
+
+bool set_param(std::string_view assignment) {
+    auto eq = assignment.find('=');
+    if (eq == std::string_view::npos) return false;
+    std::string key(assignment.substr(0, eq));
+    double value = std::atof(std::string(assignment.substr(eq + 1)).c_str());
+    struct Knob { const char* name; double RankingParams::*field; };
+    static const Knob knobs[] = {
+        {"bm25_k1", &RankingParams::bm25_k1}, {"bm25_b", &RankingParams::bm25_b},
+        {"title_weight", &RankingParams::title_weight}, {"heading_weight", &RankingParams::heading_weight},
+        {"name_weight", &RankingParams::name_weight}, {"intent_weight", &RankingParams::intent_weight},
+        {"loose_weight", &RankingParams::loose_weight}, {"exact_bonus", &RankingParams::exact_bonus},
+    };
+    for (const auto& k : knobs) {
+        if (key == k.name) {
+            g_ranking.*(k.field) = value;
+            return true;
+        }
+    }
+    if (key == "title_synonyms") {
+        g_ranking.title_synonyms = value != 0;
+        return true;
+    }
+    return false;
+}
 
 // full (the defaults /api/search uses), baseline (every feature off: plain BM25 over section
 // text), then no-<feature> for each feature in turn.
@@ -82,7 +112,8 @@ std::vector<Configuration> configurations() {
     out.push_back({"full", SearchFeatures{}});
     SearchFeatures plain;
     for (const auto& f : kFeatures) plain.*(f.flag) = false;
-    out.push_back({"baseline", plain});
+    out.push_back({"baseline", plain, true});
+    if (g_full_only) return out;
     for (const auto& f : kFeatures) {
         SearchFeatures without;
         without.*(f.flag) = false;
@@ -236,8 +267,13 @@ struct ConfigRun {
 };
 
 // The request /api/search?q=<text>&group=section&size=10 makes, with `features` added.
-SearchRequest section_request(const JudgedQuery& query, const SearchFeatures& features) {
+SearchRequest section_request(const JudgedQuery& query, const SearchFeatures& features, bool plain_bm25) {
     SearchRequest request;
+    request.ranking = plain_bm25 ? RankingParams{} : g_ranking;
+    if (plain_bm25) {
+        request.ranking.bm25_k1 = 1.2;
+        request.ranking.bm25_b = 0.75;
+    }
     request.query = query.text;
     request.page = 1;
     request.size = kCutoff;
@@ -258,7 +294,7 @@ std::optional<ConfigRun> run_configuration(Searcher& searcher, const Configurati
     std::size_t reply_bytes = 0;
     for (const auto& query : queries) {
         if (g_interrupted) return std::nullopt;
-        const SearchRequest request = section_request(query, config.features);
+        const SearchRequest request = section_request(query, config.features, config.plain_bm25);
         const auto t0 = std::chrono::steady_clock::now();
         auto response = searcher.search(request);
         if (response) reply_bytes += dump_json(nlohmann::json(response.value())).size();
@@ -697,6 +733,8 @@ int main(int argc, char** argv) try {
     options.judged = root / "tests" / "relevance" / "judged.jsonl";
     options.medquad = (root / ".." / "shared" / "data" / "medquad").lexically_normal();
     std::string sets = "corpus,medquad,liveqa";
+    std::vector<std::string> params;
+    bool full_only = false;
     std::string split = "all";
 
     po::options_description visible("options");
@@ -714,6 +752,10 @@ int main(int argc, char** argv) try {
                              ->value_name("query|paraphrase"),
          "LiveQA text to search: the NLM summary (query) or the NIST paraphrase")
         ("markdown", po::bool_switch(&options.markdown), "print Markdown, ready for bench/RESULTS.md")
+        ("param", po::value<std::vector<std::string>>(&params)->value_name("NAME=VALUE"),
+         "override a ranking weight (RankingParams in searcher.hpp) for every configuration but the "
+         "baseline, e.g. --param bm25_b=0.5; repeatable; for tuning on --split dev")
+        ("full-only", po::bool_switch(&full_only), "run only the full configuration and the baseline")
         ("worst", po::value<std::size_t>(&options.worst)->default_value(options.worst)->value_name("N"),
          "also print the N queries of each set with the lowest nDCG@10 under \"full\", with their top 3")
         ("corpus", po::value<fs::path>(&options.corpus)->default_value(options.corpus)->value_name("DIR"),
@@ -741,6 +783,9 @@ int main(int argc, char** argv) try {
                   << visible;
         return kOk;
     }
+    for (const auto& p : params)
+        if (!set_param(p)) return usage_error("--param: unknown or malformed \"" + p + "\"", visible);
+    g_full_only = full_only;
     if (split == "dev") options.split = SplitChoice::dev;
     else if (split == "test") options.split = SplitChoice::test;
     else if (split != "all") return usage_error("--split: expected dev, test or all, got \"" + split + "\"", visible);

@@ -127,8 +127,9 @@ private:
         started_ = Clock::now();
         method_ = "-";
         path_ = "-";
-        if (parser_->is_header_done()) {
-            const auto& header = parser_->get();
+        // The request line is known once the whole header arrived, even when a limit then
+        // rejected the request (a Content-Length over body_limit).
+        if (const auto& header = parser_->get(); !header.method_string().empty()) {
             method_ = std::string(header.method_string());
             beast::string_view target = header.target();
             path_ = std::string(target.substr(0, target.find('?')));

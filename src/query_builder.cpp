@@ -54,47 +54,54 @@ Xapian::Query unit_query(const std::vector<std::string>& words, std::string_view
 // The meaningful words of an unquoted multi-word part, searched loosely: "can't feel my
 // fingers" should still find "numb fingers" when the phrase itself is nowhere in the text.
 Xapian::Query loose_words(const QueryPart& part, std::string_view prefix, Analyzer& analyzer,
-                          const std::vector<std::string>& languages) {
+                          const std::vector<std::string>& languages, double weight) {
     if (part.quoted || part.words.size() < 2) return Xapian::Query();
     std::vector<Xapian::Query> words;
     for (const auto& w : part.words)
         if (!is_stopword(w, "")) words.push_back(unit_query({w}, prefix, analyzer, languages));
     if (words.empty()) return Xapian::Query();
     return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
-                         Xapian::Query(Xapian::Query::OP_OR, words.begin(), words.end()), kLooseWeight);
+                         Xapian::Query(Xapian::Query::OP_OR, words.begin(), words.end()), weight);
 }
 
 Xapian::Query field_query(const QueryPart& part, std::string_view prefix, Analyzer& analyzer,
-                          const std::vector<std::string>& languages) {
+                          const std::vector<std::string>& languages, const RankingParams& ranking,
+                          bool expand = true) {
     Xapian::Query typed = unit_query(part.words, prefix, analyzer, languages);
-    Xapian::Query loose = loose_words(part, prefix, analyzer, languages);
-    if (part.synonyms.empty()) return loose.empty() ? typed : Xapian::Query(Xapian::Query::OP_OR, typed, loose);
+    Xapian::Query loose = loose_words(part, prefix, analyzer, languages, ranking.loose_weight);
+    if (part.synonyms.empty() || !expand) return loose.empty() ? typed : Xapian::Query(Xapian::Query::OP_OR, typed, loose);
     std::vector<Xapian::Query> alternatives{typed};
     for (const auto& s : part.synonyms) alternatives.push_back(unit_query(s.phrase.words, prefix, analyzer, languages));
     std::vector<Xapian::Query> scored{
         Xapian::Query(Xapian::Query::OP_SYNONYM, alternatives.begin(), alternatives.end()),
-        Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, typed, kExactBonus)};
+        Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, typed, ranking.exact_bonus)};
     if (!loose.empty()) scored.push_back(loose);
     return Xapian::Query(Xapian::Query::OP_OR, scored.begin(), scored.end());
 }
 
-// Every run of consecutive parts, and each single part's synonyms, as a whole-name term.
-Xapian::Query names_query(const ParsedQuery& parsed) {
-    std::vector<std::string> terms;
-    auto add = [&](const std::vector<std::string>& words) {
+// Every run of consecutive parts, and each single part's synonyms, as a whole-name term,
+// weighted by the share of the query the run covers: a name that is the whole query counts
+// fully, "neuropathy" inside "exercises for neuropathy in feet" a third.
+Xapian::Query names_query(const ParsedQuery& parsed, double weight) {
+    std::vector<std::string> seen;
+    std::vector<Xapian::Query> terms;
+    const auto& parts = parsed.parts;
+    const double total = double(parts.size());
+    auto add = [&](const std::vector<std::string>& words, std::size_t covered) {
         std::string key = name_key(words);
         if (key.empty() || key.size() > 200) return;
         std::string term = std::string(schema::kNamePrefix) + key;
-        if (std::find(terms.begin(), terms.end(), term) == terms.end()) terms.push_back(term);
+        if (std::find(seen.begin(), seen.end(), term) != seen.end()) return;
+        seen.push_back(term);
+        terms.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(term), weight * double(covered) / total);
     };
-    const auto& parts = parsed.parts;
     for (std::size_t i = 0; i < parts.size(); ++i) {
         std::vector<std::string> words;
         for (std::size_t j = i; j < parts.size() && j < i + kMaxNameParts; ++j) {
             words.insert(words.end(), parts[j].words.begin(), parts[j].words.end());
-            add(words);
+            add(words, j - i + 1);
         }
-        for (const auto& s : parts[i].synonyms) add(s.phrase.words);
+        for (const auto& s : parts[i].synonyms) add(s.phrase.words, 1);
     }
     if (terms.empty()) return Xapian::Query();
     return Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
@@ -132,6 +139,7 @@ ParsedQuery parse_query(std::string_view text, Analyzer& analyzer, const Synonym
             part.begin = seg.offset + tokens.front().begin;
             part.end = seg.offset + tokens.back().end;
             if (expand) part.synonyms = synonyms->lookup(part.words, tokens.size() == 1 && tokens[0].all_caps);
+            if (part.synonyms.size() > kMaxExpansions) part.synonyms.resize(kMaxExpansions);
             parsed.parts.push_back(std::move(part));
             continue;
         }
@@ -143,6 +151,9 @@ ParsedQuery parse_query(std::string_view text, Analyzer& analyzer, const Synonym
                 std::vector<std::string> words;
                 for (std::size_t k = i; k < i + n; ++k) words.push_back(tokens[k].word);
                 found = synonyms->lookup(words, n == 1 && tokens[i].all_caps);
+                // Some names have hundreds of variants (every CMT subtype lists "Charcot-Marie-Tooth
+                // disease"); the first ones, in vocabulary order, carry the meaning at a bounded cost.
+                if (found.size() > kMaxExpansions) found.resize(kMaxExpansions);
                 if (!found.empty()) {
                     taken = n;
                     break;
@@ -172,30 +183,32 @@ ParsedQuery parse_query(std::string_view text, Analyzer& analyzer, const Synonym
 Xapian::Query build_query(const ParsedQuery& parsed, Analyzer& analyzer, const QueryOptions& options) {
     const auto languages = languages_of(options);
     std::vector<Xapian::Query> parts;
+    const RankingParams& r = options.ranking;
     for (const auto& part : parsed.parts) {
-        Xapian::Query body = field_query(part, schema::kBodyPrefix, analyzer, languages);
+        Xapian::Query body = field_query(part, schema::kBodyPrefix, analyzer, languages, r);
         if (!options.field_boosts) {
             parts.push_back(body);
             continue;
         }
         Xapian::Query heading(Xapian::Query::OP_SCALE_WEIGHT,
-                              field_query(part, schema::kHeadingPrefix, analyzer, languages), kHeadingWeight);
+                              field_query(part, schema::kHeadingPrefix, analyzer, languages, r), r.heading_weight);
         Xapian::Query title(Xapian::Query::OP_SCALE_WEIGHT,
-                            field_query(part, schema::kTitlePrefix, analyzer, languages), kTitleWeight);
+                            field_query(part, schema::kTitlePrefix, analyzer, languages, r, r.title_synonyms),
+                            r.title_weight);
         std::vector<Xapian::Query> fields{body, heading, title};
         parts.emplace_back(Xapian::Query::OP_OR, fields.begin(), fields.end());
     }
     if (parts.empty()) return Xapian::Query();
     if (options.field_boosts) {
-        Xapian::Query names = names_query(parsed);
-        if (!names.empty()) parts.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, names, kNameWeight);
+        Xapian::Query names = names_query(parsed, r.name_weight);
+        if (!names.empty()) parts.push_back(names);
     }
     Xapian::Query query = parts.size() == 1 ? parts[0] : Xapian::Query(Xapian::Query::OP_OR, parts.begin(), parts.end());
     if (options.intent && parsed.intent) {
         // AND_MAYBE: the kind adds weight to sections that match anyway, and finds none by itself.
         Xapian::Query kind(std::string(schema::kKindPrefix) + std::string(to_string(*parsed.intent)));
         query = Xapian::Query(Xapian::Query::OP_AND_MAYBE, query,
-                              Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, kind, kIntentWeight));
+                              Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, kind, r.intent_weight));
     }
     return query;
 }

@@ -29,9 +29,9 @@ constexpr std::size_t kMaxOffset = 10000;
 // A query finding fewer results than this is retried with its spelling correction.
 constexpr std::size_t kRetryBelow = 3;
 
-Xapian::BM25Weight ranking() {
-    // k1, k2, k3, b, min_normlen: b below 1 so short sections are not over-rewarded.
-    return Xapian::BM25Weight(1.2, 0, 1, 0.75, 0.5);
+Xapian::BM25Weight bm25(const RankingParams& r) {
+    // k1, k2, k3, b, min_normlen.
+    return Xapian::BM25Weight(r.bm25_k1, 0, 1, r.bm25_b, 0.5);
 }
 
 }  // namespace
@@ -111,6 +111,7 @@ struct Searcher::Impl {
         options.field_boosts = request.features.field_boosts;
         options.intent = request.features.intent;
         options.language = request.language;
+        options.ranking = request.ranking;
         ParsedQuery parsed = parse(request.query, options);
         SearchResponse response = execute(request, parsed, options);
         if (request.features.spelling) {
@@ -142,7 +143,7 @@ struct Searcher::Impl {
 
         Xapian::Enquire enquire(db);
         enquire.set_query(query);
-        enquire.set_weighting_scheme(ranking());
+        enquire.set_weighting_scheme(bm25(options.ranking));
         const bool grouped = request.group == Grouping::article;
         if (grouped) enquire.set_collapse_key(schema::kSlotArticle);
         const auto offset = Xapian::doccount((request.page - 1) * request.size);
@@ -161,12 +162,12 @@ struct Searcher::Impl {
             article_ids.push_back(stored.article.id);
             response.hits.push_back(std::move(hit));
         }
-        if (grouped && !article_ids.empty()) add_other_sections(query, article_ids, highlighter, response);
+        if (grouped && !article_ids.empty()) add_other_sections(query, options, article_ids, highlighter, response);
         return response;
     }
 
     // Under each article's best section, list its other sections that match in their own text.
-    void add_other_sections(const Xapian::Query& query, const std::vector<std::string>& ids,
+    void add_other_sections(const Xapian::Query& query, const QueryOptions& options, const std::vector<std::string>& ids,
                             Highlighter& highlighter, SearchResponse& response) {
         std::vector<Xapian::Query> filters;
         for (const auto& id : ids) filters.emplace_back(std::string(schema::kArticlePrefix) + id);
@@ -174,7 +175,7 @@ struct Searcher::Impl {
                                  Xapian::Query(Xapian::Query::OP_OR, filters.begin(), filters.end()));
         Xapian::Enquire enquire(db);
         enquire.set_query(restricted);
-        enquire.set_weighting_scheme(ranking());
+        enquire.set_weighting_scheme(bm25(options.ranking));
         Xapian::MSet mset = enquire.get_mset(0, Xapian::doccount(ids.size() * 12));
         std::unordered_map<std::string, std::size_t> hit_of;
         for (std::size_t i = 0; i < response.hits.size(); ++i) hit_of[response.hits[i].article.id] = i;

@@ -27,6 +27,20 @@ struct SearchFeatures {
     bool spelling = true;      // "did you mean", and a retry with it when the query finds (almost) nothing
 };
 
+// Ranking weights, exposed for tuning by bench/relevance; the defaults were chosen on its
+// development split (bench/RESULTS.md). Weights are relative to body text (1.0).
+struct RankingParams {
+    double bm25_k1 = 1.2;
+    double bm25_b = 0.4;          // length normalisation: 0 none, 1 full; 0.75 over-rewarded short sections
+    double title_weight = 1.0;    // title and also-called names
+    double heading_weight = 1.0;
+    double name_weight = 1.0;     // the query (or a run of it) is exactly an article's name
+    double intent_weight = 3.0;   // section kind the query asks for
+    double loose_weight = 0.5;    // the separate words of a multi-word synonym entry
+    double exact_bonus = 0.25;    // the typed form over its synonyms
+    bool title_synonyms = false;  // expanding synonyms in titles too let umbrella articles win everything
+};
+
 enum class Grouping { article, section };
 
 struct SearchRequest {
@@ -36,6 +50,7 @@ struct SearchRequest {
     Grouping group = Grouping::article;
     std::string language;  // "en", "es"; empty: every language
     SearchFeatures features;
+    RankingParams ranking;
 };
 
 struct MatchInfo {

@@ -70,7 +70,14 @@ TEST_CASE("field boosts search title and heading fields with weights", "[query]"
     Fixture f;
     QueryOptions options;
     options.language = "en";
+    options.ranking.heading_weight = 1.5;
+    options.ranking.title_weight = 2.5;
+    options.ranking.name_weight = 2;
     CHECK(f.describe("pain", options) == "Query(((Zpain OR 1.5 * ZHpain OR 2.5 * ZSpain) OR 2 * XNpain))");
+    // Synonyms stay out of the title field unless asked for.
+    CHECK(f.describe("neuralgia", options).find("ZSneuropathi") == std::string::npos);
+    options.ranking.title_synonyms = true;
+    CHECK(f.describe("neuralgia", options).find("ZSneuropathi") != std::string::npos);
 }
 
 TEST_CASE("whole-name terms cover runs of parts and their synonyms, without stopwords", "[query]") {

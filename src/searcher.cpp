@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <fstream>
+#include <iterator>
 #include <map>
 #include <unordered_map>
 
@@ -36,8 +38,16 @@ Xapian::BM25Weight bm25(const RankingParams& r) {
 
 }  // namespace
 
+// What the directory's stub points at; empty when there is no stub (a plain database).
+std::string stub_target(const fs::path& dir) {
+    std::ifstream in(dir / std::string(schema::kStubFile));
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    return text;
+}
+
 struct Searcher::Impl {
     fs::path dir;
+    std::string stub;  // stub file contents when opened
     Xapian::Database db;
     Analyzer analyzer;
     SynonymMap synonyms;
@@ -209,6 +219,7 @@ Result<Searcher> Searcher::open(const fs::path& index_dir) {
                                           index_dir.string() + " first)"};
     auto impl = std::make_unique<Impl>();
     impl->dir = index_dir;
+    impl->stub = stub_target(index_dir);
     try {
         impl->db = Xapian::Database(index_dir.string());
     } catch (const Xapian::DatabaseNotFoundError& e) {
@@ -260,6 +271,26 @@ Result<Article> Searcher::article(std::string_view id) {
         return article;
     } catch (const Xapian::Error& e) {
         return Error{Errc::internal, "reading article failed: " + e.get_description()};
+    }
+}
+
+Result<bool> Searcher::refresh() {
+    auto& d = *impl_;
+    std::string stub = stub_target(d.dir);
+    try {
+        if (stub != d.stub) {
+            // A new build was published: open it fully before letting go of the old one.
+            auto fresh = Searcher::open(d.dir);
+            if (!fresh.ok()) return fresh.error();
+            impl_ = std::move(fresh.value().impl_);
+            impl_->stub = stub;
+            return true;
+        }
+        if (!d.db.reopen()) return false;
+        if (auto st = d.load_vocabulary(); !st.ok()) return st.error();
+        return true;
+    } catch (const Xapian::Error& e) {
+        return Error{Errc::index_corrupt, d.dir.string() + ": cannot reopen index: " + e.get_msg()};
     }
 }
 

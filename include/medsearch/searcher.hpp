@@ -110,6 +110,11 @@ public:
     Result<Article> article(std::string_view id);
     IndexInfo info();
 
+    // Picks up a newly published index: a switched stub file (a new build) or a new revision of
+    // the same build. True when what this Searcher serves changed. On an error the index it had
+    // stays in service, so a request never sees an empty or partial index.
+    Result<bool> refresh();
+
     Searcher(Searcher&&) noexcept;
     Searcher& operator=(Searcher&&) noexcept;
     ~Searcher();

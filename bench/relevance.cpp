@@ -91,6 +91,7 @@ bool set_param(std::string_view assignment) {
         {"title_weight", &RankingParams::title_weight}, {"heading_weight", &RankingParams::heading_weight},
         {"name_weight", &RankingParams::name_weight}, {"intent_weight", &RankingParams::intent_weight},
         {"loose_weight", &RankingParams::loose_weight}, {"exact_bonus", &RankingParams::exact_bonus},
+        {"coord_weight", &RankingParams::coord_weight},
     };
     for (const auto& k : knobs) {
         if (key == k.name) {

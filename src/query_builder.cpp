@@ -184,8 +184,10 @@ Xapian::Query build_query(const ParsedQuery& parsed, Analyzer& analyzer, const Q
     const auto languages = languages_of(options);
     std::vector<Xapian::Query> parts;
     const RankingParams& r = options.ranking;
+    std::vector<Xapian::Query> bodies;
     for (const auto& part : parsed.parts) {
         Xapian::Query body = field_query(part, schema::kBodyPrefix, analyzer, languages, r);
+        bodies.push_back(body);
         if (!options.field_boosts) {
             parts.push_back(body);
             continue;
@@ -199,6 +201,11 @@ Xapian::Query build_query(const ParsedQuery& parsed, Analyzer& analyzer, const Q
         parts.emplace_back(Xapian::Query::OP_OR, fields.begin(), fields.end());
     }
     if (parts.empty()) return Xapian::Query();
+    // Coordination: a section whose text has every part of the query ("pins and needles" and
+    // "socks") answers it better than one that repeats a single part; BM25 alone cannot tell.
+    if (options.field_boosts && r.coord_weight > 0 && bodies.size() > 1)
+        parts.emplace_back(Xapian::Query::OP_SCALE_WEIGHT,
+                           Xapian::Query(Xapian::Query::OP_AND, bodies.begin(), bodies.end()), r.coord_weight);
     if (options.field_boosts) {
         Xapian::Query names = names_query(parsed, r.name_weight);
         if (!names.empty()) parts.push_back(names);

@@ -38,6 +38,7 @@ struct RankingParams {
     double intent_weight = 3.0;   // section kind the query asks for
     double loose_weight = 0.5;    // the separate words of a multi-word synonym entry
     double exact_bonus = 0.25;    // the typed form over its synonyms
+    double coord_weight = 0.5;    // extra weight for sections matching every part of the query
     bool title_synonyms = false;  // expanding synonyms in titles too let umbrella articles win everything
 };
 

@@ -15,7 +15,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-enum class Format { markdown, jsonl, unsupported };
+enum class Format { markdown, jsonl, html, unsupported };
 
 std::string ascii_lower(std::string s) {
     for (char& c : s) {
@@ -28,6 +28,7 @@ Format format_of(const fs::path& path) {
     const std::string ext = ascii_lower(path.extension().string());
     if (ext == ".md") return Format::markdown;
     if (ext == ".jsonl") return Format::jsonl;
+    if (ext == ".html" || ext == ".htm") return Format::html;
     return Format::unsupported;
 }
 
@@ -146,6 +147,13 @@ bool read_corpus(const std::vector<fs::path>& files, const ArticleSink& sink,
                 break;
             }
             case Format::jsonl: read_jsonl(file, deliver, problems); break;
+            case Format::html: {
+                Article article;
+                // A page's id may come from its file name: the article is at its first line.
+                if (read_html(file, article, problems))
+                    deliver(std::move(article), file.string(), 1);
+                break;
+            }
             case Format::unsupported:
                 problems.push_back(
                     {file.string(), 0, "unsupported file type (expected .md or .jsonl)"});

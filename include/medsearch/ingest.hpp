@@ -31,6 +31,27 @@ bool read_markdown(const std::filesystem::path& path, Article& out, std::vector<
 bool parse_markdown(std::string_view text, const std::string& path_for_messages, Article& out,
                     std::vector<Diagnostic>& problems);
 
+// Parses one article exported from a CMS as an HTML page (UTF-8; gumbo, HTML5 rules).
+// Title: the first <h1> with text, else <title>. Id, slugified: <meta name="medsearch:id">,
+// else the last path segment of <link rel="canonical"> (an absolute one is also the url), else
+// the file name. <html lang> gives the language (its primary subtag; default en), <meta
+// name="keywords"> the topics, <meta name="medsearch:also-called"> the other names (both
+// comma-separated), <meta name="medsearch:updated"> or else the first date in a
+// <time datetime> the date. The text is that of <main>, else <article>, else <body>, without
+// the page's furniture: script, style, noscript, template, nav, aside, form, button, iframe,
+// svg, math, media, elements with role="navigation", aria-hidden="true", hidden or a class
+// containing "breadcrumb" or "cookie", and <header>/<footer> (except the article's own
+// <header>, inside <main> or <article>). Sections start at <h2> and sub-sections at <h3>, as
+// `##` and `###` do in Markdown (intro, heading paths, kinds, grouping <h2>s); a heading's id
+// attribute is its anchor, else a slug of its text. Problems (no title, no sections, bad or
+// duplicate anchors, an empty heading or section, bad id, language or date, invalid UTF-8, an
+// unreadable, empty or oversized page: more than 16 MiB, 30,000 tags or 400 levels of nesting)
+// are appended with their line; returns false if any was found, and then leaves `out`
+// untouched.
+bool read_html(const std::filesystem::path& path, Article& out, std::vector<Diagnostic>& problems);
+bool parse_html(std::string_view html, const std::string& path_for_messages, Article& out,
+                std::vector<Diagnostic>& problems);
+
 // Streams a JSON Lines file: one article a line, as ../shared/data/medquad/corpus.jsonl.
 // Bad lines are reported (with their line number) and skipped; blank lines are skipped;
 // returns false if any was bad. Memory use is bounded by the longest line, not the file.

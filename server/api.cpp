@@ -17,6 +17,7 @@ namespace {
 constexpr std::string_view kSearchPath = "/api/search";
 constexpr std::string_view kArticlesPrefix = "/api/articles/";
 constexpr std::string_view kHealthPath = "/healthz";
+constexpr std::string_view kAdminReloadPath = "/api/admin/reload";
 constexpr std::size_t kMaxEchoedBytes = 40;  // of a bad parameter value quoted in a message
 
 // A parameter value quoted for an error message, cut short so a huge value stays out of it.
@@ -157,11 +158,44 @@ ApiResponse domain_error_response(const Error& error, const std::string& request
     return error_response(status, to_string(error.code), "the server failed to answer; request id " + request_id);
 }
 
-ApiResponse method_not_allowed(http::verb method) {
+ApiResponse method_not_allowed(http::verb method, http::verb allowed = http::verb::get) {
     auto response = error_response(http::status::method_not_allowed, "method_not_allowed",
-                                   std::string(http::to_string(method)) + " is not allowed here; use GET");
-    response.allow = "GET";
+                                   std::string(http::to_string(method)) + " is not allowed here; use " +
+                                       std::string(http::to_string(allowed)));
+    response.allow = std::string(http::to_string(allowed));
     return response;
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        char x = a[i] >= 'A' && a[i] <= 'Z' ? static_cast<char>(a[i] - 'A' + 'a') : a[i];
+        char y = b[i] >= 'A' && b[i] <= 'Z' ? static_cast<char>(b[i] - 'A' + 'a') : b[i];
+        if (x != y) return false;
+    }
+    return true;
+}
+
+// The token of an `Authorization: Bearer <token>` header (scheme case-insensitive, RFC 6750);
+// empty when the header is absent or another scheme.
+std::string_view bearer_token(std::string_view header) {
+    std::size_t space = header.find(' ');
+    if (space == std::string_view::npos || !iequals(header.substr(0, space), "bearer")) return {};
+    std::string_view token = header.substr(space);
+    std::size_t first = token.find_first_not_of(' ');
+    if (first == std::string_view::npos) return {};
+    token = token.substr(first);
+    std::size_t last = token.find_last_not_of(" \t");
+    return token.substr(0, last + 1);
+}
+
+// Takes the same time for every `given` of a given length, so timing reveals no prefix of the token.
+bool token_matches(std::string_view given, std::string_view expected) {
+    if (given.size() != expected.size()) return false;
+    unsigned char diff = 0;
+    for (std::size_t i = 0; i < given.size(); ++i)
+        diff |= static_cast<unsigned char>(given[i] ^ expected[i]);
+    return diff == 0;
 }
 
 }  // namespace
@@ -248,6 +282,9 @@ ApiResponse Api::route(const ApiRequest& request, const std::string& request_id)
     bool is_get = request.method == http::verb::get;
     if (path == kSearchPath) return is_get ? search(query, request_id) : method_not_allowed(request.method);
     if (path == kHealthPath) return is_get ? health() : method_not_allowed(request.method);
+    if (path == kAdminReloadPath)
+        return request.method == http::verb::post ? admin_reload(request, request_id)
+                                                  : method_not_allowed(request.method, http::verb::post);
     if (path.starts_with(kArticlesPrefix)) {
         std::string_view id = path.substr(kArticlesPrefix.size());
         if (!id.empty() && id.find('/') == std::string_view::npos)
@@ -291,6 +328,28 @@ ApiResponse Api::health() {
     auto searcher = searchers_.lease();
     nlohmann::json body = searcher->info();
     body["status"] = "ok";
+    return json_response(std::move(body));
+}
+
+ApiResponse Api::admin_reload(const ApiRequest& request, const std::string& request_id) {
+    if (options_.admin_token.empty())
+        return error_response(http::status::forbidden, "forbidden",
+                              "admin endpoints are disabled; start the server with --admin-token-file FILE "
+                              "or MEDSEARCH_ADMIN_TOKEN to enable them");
+    if (!token_matches(bearer_token(request.authorization), options_.admin_token)) {
+        log(LogLevel::warn, "admin_unauthorized", {{"request_id", request_id}, {"path", std::string(kAdminReloadPath)}});
+        auto response = error_response(http::status::unauthorized, "unauthorized",
+                                       request.authorization.empty()
+                                           ? "missing credentials; expected the header Authorization: Bearer <token>"
+                                           : "invalid credentials; expected the header Authorization: Bearer <token>");
+        response.www_authenticate = R"(Bearer realm="medsearch-admin")";
+        return response;
+    }
+    auto outcome = searchers_.reload();
+    if (!outcome) return domain_error_response(outcome.error(), request_id);
+    nlohmann::json body = outcome.value().info;
+    body["status"] = "ok";
+    body["reloaded"] = outcome.value().changed;
     return json_response(std::move(body));
 }
 

@@ -6,6 +6,10 @@
 //   GET /api/search?q=&page=&size=&group=article|section&lang=   → SearchResponse
 //   GET /api/articles/{id}                                        → Article
 //   GET /healthz                                                  → {"status":"ok", IndexInfo fields}
+//   POST /api/admin/reload  (Authorization: Bearer <token>)       → {"status":"ok","reloaded":bool,
+//                                                                   IndexInfo fields}; 403 when no
+//                                                                   token is configured, 401 when
+//                                                                   the token is missing or wrong
 //   GET /                                                         → the search page (text/html),
 //                                                                   when ApiOptions::home_page is set
 #pragma once
@@ -39,10 +43,12 @@ struct ApiResponse {
     std::string content_type = "application/json";
     std::string text;     // the reply for any other content type (HTML, Prometheus text)
     std::string allow;    // the Allow header of a 405 reply, e.g. "GET"
+    std::string www_authenticate;  // the WWW-Authenticate header of a 401 reply
 };
 
 struct ApiOptions {
     std::optional<std::string> home_page;  // HTML served at GET /; 404 when absent
+    std::string admin_token;  // bearer token of POST /api/admin/reload; empty: the endpoint is disabled
 };
 
 // Thread-safe: handle() may be called from any number of threads at once (each call leases
@@ -60,6 +66,7 @@ private:
     ApiResponse search(std::string_view query_string, const std::string& request_id);
     ApiResponse article(std::string_view encoded_id, const std::string& request_id);
     ApiResponse health();
+    ApiResponse admin_reload(const ApiRequest& request, const std::string& request_id);
 
     SearcherPool& searchers_;
     ApiOptions options_;

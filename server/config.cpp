@@ -1,5 +1,6 @@
 #include "config.hpp"
 
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
@@ -21,6 +22,45 @@ Result<long long> in_range(const po::variables_map& vm, const char* name, long l
     return v;
 }
 
+constexpr const char* kTokenEnv = "MEDSEARCH_ADMIN_TOKEN";
+
+std::string trim(std::string s) {
+    const char* space = " \t\r\n";
+    std::size_t first = s.find_first_not_of(space);
+    if (first == std::string::npos) return {};
+    return s.substr(first, s.find_last_not_of(space) - first + 1);
+}
+
+// A token with spaces or control characters could never match an Authorization header.
+bool is_token_text(const std::string& token) {
+    for (char c : token)
+        if (static_cast<unsigned char>(c) <= ' ' || c == 0x7f) return false;
+    return true;
+}
+
+Result<std::string> read_admin_token(const po::variables_map& vm) {
+    std::string token;
+    std::string source;
+    if (vm.count("admin-token-file")) {
+        const std::string path = vm["admin-token-file"].as<std::string>();
+        source = "--admin-token-file: " + path;
+        std::ifstream file(path);
+        if (!file) return Error{Errc::invalid_input, source + ": cannot read the file"};
+        std::getline(file, token);
+        token = trim(std::move(token));
+        if (token.empty()) return Error{Errc::invalid_input, source + ": empty; expected the token on its first line"};
+    } else if (const char* env = std::getenv(kTokenEnv)) {
+        source = kTokenEnv;
+        token = trim(env);
+        if (token.empty()) return std::string();  // set but empty: the endpoint stays disabled
+    } else {
+        return std::string();
+    }
+    if (!is_token_text(token))
+        return Error{Errc::invalid_input, source + ": the token has spaces or control characters"};
+    return token;
+}
+
 }  // namespace
 
 Result<ServerConfig> load_server_config(int argc, char** argv) {
@@ -39,7 +79,12 @@ Result<ServerConfig> load_server_config(int argc, char** argv) {
         ("io-timeout", po::value<long long>()->default_value(defaults.io_timeout.count())->value_name("SECONDS"),
          "limit on each read and each write")
         ("shutdown-grace", po::value<long long>()->default_value(defaults.shutdown_grace.count())
-             ->value_name("SECONDS"), "on SIGINT/SIGTERM, time in-flight requests get to finish");
+             ->value_name("SECONDS"), "on SIGINT/SIGTERM, time in-flight requests get to finish")
+        ("reload-interval", po::value<long long>()->default_value(defaults.reload_interval.count())
+             ->value_name("SECONDS"), "how often to check for a newly published index (0: only on POST /api/admin/reload)")
+        ("admin-token-file", po::value<std::string>()->value_name("FILE"),
+         "bearer token for POST /api/admin/reload (first line of FILE); default: env MEDSEARCH_ADMIN_TOKEN; "
+         "neither: the endpoint is disabled");
     po::options_description command_line_only("Command line only");
     command_line_only.add_options()
         ("config", po::value<std::string>()->value_name("FILE"), "INI file with the options above")
@@ -92,6 +137,12 @@ Result<ServerConfig> load_server_config(int argc, char** argv) {
     auto grace = in_range(vm, "shutdown-grace", 0, 3600);
     if (!grace) return grace.error();
     config.shutdown_grace = std::chrono::seconds(grace.value());
+    auto reload = in_range(vm, "reload-interval", 0, 86400);
+    if (!reload) return reload.error();
+    config.reload_interval = std::chrono::seconds(reload.value());
+    auto token = read_admin_token(vm);
+    if (!token) return token.error();
+    config.admin_token = std::move(token).value();
     return config;
 }
 

@@ -21,14 +21,19 @@ struct ServerConfig {
     std::size_t max_header_bytes = 8 * 1024;
     std::chrono::seconds io_timeout{15};  // per read and per write
     std::chrono::seconds shutdown_grace{10};  // in-flight requests get this long to finish on stop
+    std::chrono::seconds reload_interval{2};  // checks for a newly published index; 0: only on demand
+    // Bearer token for POST /api/admin/reload, from --admin-token-file (first line, surrounding
+    // whitespace trimmed) or else the MEDSEARCH_ADMIN_TOKEN environment variable; empty: the
+    // endpoint is disabled.
+    std::string admin_token;
 
     // Non-empty when --help was given: print it and exit 0 without starting.
     std::string help;
 };
 
 // Parses flags and the optional --config INI file (same option names, `key = value`).
-// Errors (invalid_input): unknown or malformed options, --db missing, values out of range;
-// the message names the option. The caller prints it and exits with status 2.
+// Errors (invalid_input): unknown or malformed options, --db missing, values out of range, an
+// unreadable or empty --admin-token-file; the message names the option. The caller prints it and exits with status 2.
 Result<ServerConfig> load_server_config(int argc, char** argv);
 
 }  // namespace medsearch

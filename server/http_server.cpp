@@ -181,6 +181,7 @@ private:
         response_.set("X-Content-Type-Options", "nosniff");
         response_.set("X-Request-Id", request_id_);
         if (!reply.allow.empty()) response_.set(http::field::allow, reply.allow);
+        if (!reply.www_authenticate.empty()) response_.set(http::field::www_authenticate, reply.www_authenticate);
         response_.body() = reply.content_type == kJsonType ? dump_json(reply.body) : std::move(reply.text);
         response_.keep_alive(keep_alive);
         response_.prepare_payload();

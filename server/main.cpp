@@ -1,4 +1,5 @@
-// medsearch-server --db DIR [--host 127.0.0.1] [--port 8080] [--threads 2]
+// medsearch-server --db DIR [--host 127.0.0.1] [--port 8080] [--threads 2] [--reload-interval 2]
+//                  [--admin-token-file FILE]
 // Exit status: 0 after SIGINT/SIGTERM, 1 when the index cannot be opened or the address not
 // bound, 2 for a bad configuration.
 #include <csignal>
@@ -41,13 +42,16 @@ int run(const ServerConfig& config) {
     sigaddset(&stop_signals, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
-    auto pool = SearcherPool::open(config.index_dir, config.threads);
+    ReloadOptions reload;
+    reload.interval = config.reload_interval;
+    auto pool = SearcherPool::open(config.index_dir, config.threads, reload);
     if (!pool) {
         std::cerr << kProgram << "cannot open the index: " << pool.error().message << '\n';
         return 1;
     }
     ApiOptions api_options;
     api_options.home_page = read_home_page(config.web_dir);
+    api_options.admin_token = config.admin_token;
     Api api(pool.value(), std::move(api_options));
 
     HttpServerOptions options;

@@ -2,17 +2,111 @@
 
 #include <cassert>
 #include <condition_variable>
+#include <exception>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <thread>
 #include <utility>
+
+#include "medsearch/log.hpp"
 
 namespace medsearch {
 
 struct SearcherPool::Lease::Shared {
     std::vector<Searcher> searchers;
-    std::vector<std::size_t> free_slots;  // indexes into `searchers`
-    std::mutex mutex;
+    std::vector<std::size_t> free_slots;           // indexes into `searchers`
+    std::vector<std::optional<Searcher>> pending;  // fresh Searchers for slots leased during a swap
+    std::mutex mutex;                              // guards the three above
     std::condition_variable returned;
+
+    // Reloading; empty `index_dir` for a pool over Searchers opened elsewhere.
+    std::filesystem::path index_dir;
+    std::mutex reload_mutex;       // one check at a time; taken before `mutex`, never after
+    std::optional<Searcher> probe; // follows the index; tells when the pool is out of date
+    bool pool_stale = false;       // the probe moved on but the pool could not follow yet
+    std::string last_error;        // of the background reloader, to log each failure once
+
+    std::mutex stop_mutex;
+    std::condition_variable wake;
+    bool stopping = false;
+    std::thread reloader;
+
+    ~Shared() {
+        if (!reloader.joinable()) return;
+        {
+            std::lock_guard lock(stop_mutex);
+            stopping = true;
+        }
+        wake.notify_all();
+        reloader.join();
+    }
+
+    Result<ReloadOutcome> reload() {
+        std::lock_guard reload_lock(reload_mutex);
+        if (!probe)
+            return Error{Errc::internal, "searcher pool: opened without an index directory, cannot reload"};
+        auto changed = probe->refresh();
+        if (!changed) return changed.error();
+        if (!changed.value() && !pool_stale) return ReloadOutcome{false, probe->info()};
+        pool_stale = true;
+
+        // Open everything before touching the pool: on an error it keeps serving the old index.
+        std::vector<Searcher> fresh;
+        fresh.reserve(searchers.size());
+        for (std::size_t i = 0; i < searchers.size(); ++i) {
+            auto opened = Searcher::open(index_dir);
+            if (!opened) return opened.error();
+            fresh.push_back(std::move(opened).value());
+        }
+        ReloadOutcome outcome{true, fresh.front().info()};
+
+        std::vector<Searcher> retired;  // closed after the lock is released
+        retired.reserve(searchers.size() * 2);
+        {
+            std::lock_guard lock(mutex);
+            std::vector<bool> is_free(searchers.size(), false);
+            for (std::size_t slot : free_slots) is_free[slot] = true;
+            for (std::size_t slot = 0; slot < searchers.size(); ++slot) {
+                if (is_free[slot]) {
+                    retired.push_back(std::move(searchers[slot]));
+                    searchers[slot] = std::move(fresh[slot]);
+                } else {
+                    // In use: Lease::~Lease swaps it in when it comes back.
+                    if (pending[slot]) retired.push_back(std::move(*pending[slot]));
+                    pending[slot] = std::move(fresh[slot]);
+                }
+            }
+        }
+        pool_stale = false;
+        log(LogLevel::info, "index_reloaded",
+            {{"revision", std::to_string(outcome.info.revision)},
+             {"build", outcome.info.build},
+             {"published", outcome.info.published},
+             {"documents", std::to_string(outcome.info.documents)}});
+        return outcome;
+    }
+
+    void run_reloader(std::chrono::milliseconds interval) {
+        for (;;) {
+            {
+                std::unique_lock lock(stop_mutex);
+                if (wake.wait_for(lock, interval, [&] { return stopping; })) return;
+            }
+            std::string error;
+            try {
+                auto outcome = reload();
+                if (!outcome) error = outcome.error().message;
+            } catch (const std::exception& e) {
+                error = e.what();
+            } catch (...) {
+                error = "unknown exception";
+            }
+            if (!error.empty() && error != last_error)
+                log(LogLevel::warn, "index_reload_failed", {{"message", error}, {"action", "serving the old index"}});
+            last_error = std::move(error);
+        }
+    }
 };
 
 SearcherPool::Lease::Lease(Shared* shared, std::size_t slot) noexcept
@@ -23,14 +117,21 @@ SearcherPool::Lease::Lease(Lease&& other) noexcept
 
 SearcherPool::Lease::~Lease() {
     if (shared_ == nullptr) return;  // moved from
+    std::optional<Searcher> retired;  // closed after the lock is released
     {
         std::lock_guard lock(shared_->mutex);
+        if (auto& fresh = shared_->pending[slot_]) {
+            retired.emplace(std::move(shared_->searchers[slot_]));
+            shared_->searchers[slot_] = std::move(*fresh);
+            fresh.reset();
+        }
         shared_->free_slots.push_back(slot_);
     }
     shared_->returned.notify_one();
 }
 
-Result<SearcherPool> SearcherPool::open(const std::filesystem::path& index_dir, std::size_t count) {
+Result<SearcherPool> SearcherPool::open(const std::filesystem::path& index_dir, std::size_t count,
+                                        ReloadOptions reload) {
     assert(count >= 1);
     std::vector<Searcher> searchers;
     searchers.reserve(count);
@@ -39,12 +140,29 @@ Result<SearcherPool> SearcherPool::open(const std::filesystem::path& index_dir, 
         if (!searcher) return searcher.error();
         searchers.push_back(std::move(searcher).value());
     }
-    return SearcherPool(std::move(searchers));
+    auto probe = Searcher::open(index_dir);
+    if (!probe) return probe.error();
+
+    SearcherPool pool(std::move(searchers));
+    Lease::Shared& shared = *pool.shared_;
+    shared.index_dir = index_dir;
+    shared.probe.emplace(std::move(probe).value());
+    // A publication while the pool was opening may leave the probe ahead of some Searchers:
+    // then the first check brings them all to the probe's index.
+    IndexInfo probe_info = shared.probe->info();
+    for (auto& searcher : shared.searchers) {
+        IndexInfo info = searcher.info();
+        if (info.revision != probe_info.revision || info.build != probe_info.build) shared.pool_stale = true;
+    }
+    if (reload.interval.count() > 0)
+        shared.reloader = std::thread([&shared, interval = reload.interval] { shared.run_reloader(interval); });
+    return pool;
 }
 
 SearcherPool::SearcherPool(std::vector<Searcher> searchers) : shared_(std::make_unique<Lease::Shared>()) {
     assert(!searchers.empty());
     shared_->searchers = std::move(searchers);
+    shared_->pending.resize(shared_->searchers.size());
     for (std::size_t i = shared_->searchers.size(); i > 0; --i) shared_->free_slots.push_back(i - 1);
 }
 
@@ -55,6 +173,8 @@ SearcherPool::Lease SearcherPool::lease() {
     shared_->free_slots.pop_back();
     return Lease(shared_.get(), slot);
 }
+
+Result<ReloadOutcome> SearcherPool::reload() { return shared_->reload(); }
 
 std::size_t SearcherPool::size() const noexcept { return shared_->searchers.size(); }
 

@@ -1,5 +1,8 @@
 // A fixed set of Searchers opened on one index, lent out one at a time, because a Searcher
-// (one Xapian::Database) is not thread-safe.
+// (one Xapian::Database) is not thread-safe. A pool opened on a directory also follows the
+// index: when medsearch-index publishes a new revision or switches the stub to a new build,
+// the pool opens fresh Searchers off the request path and swaps them in, so requests never
+// wait for an index to open and never see an empty or partial one.
 #pragma once
 
 #include <chrono>
@@ -13,15 +16,30 @@
 
 namespace medsearch {
 
+struct ReloadOptions {
+    // How often a background thread checks the index for a new revision or build; zero: no
+    // background thread, the pool changes only on reload().
+    std::chrono::milliseconds interval{0};
+};
+
+struct ReloadOutcome {
+    bool changed = false;  // the pool now serves a different revision or build than before
+    IndexInfo info;        // what the pool serves after the check
+};
+
 // Thread-safe. The pool must outlive every Lease it hands out.
 class SearcherPool {
 public:
-    // Opens `count` (>= 1) Searchers on `index_dir`. Errors: those of Searcher::open.
-    static Result<SearcherPool> open(const std::filesystem::path& index_dir, std::size_t count);
-    // A pool over Searchers opened elsewhere; `searchers` must not be empty.
+    // Opens `count` (>= 1) Searchers on `index_dir`, and starts the background reloader when
+    // reload.interval is not zero. Errors: those of Searcher::open.
+    static Result<SearcherPool> open(const std::filesystem::path& index_dir, std::size_t count,
+                                     ReloadOptions reload = {});
+    // A pool over Searchers opened elsewhere; `searchers` must not be empty. It never
+    // reloads: reload() answers an error.
     explicit SearcherPool(std::vector<Searcher> searchers);
 
-    // Exclusive use of one Searcher until destroyed; then it goes back to the pool. Movable.
+    // Exclusive use of one Searcher until destroyed; then it goes back to the pool (swapped
+    // for a fresh one first, when a reload happened meanwhile). Movable.
     class Lease {
     public:
         Searcher& operator*() const noexcept { return *searcher_; }
@@ -45,11 +63,20 @@ public:
     // means it never waits.
     Lease lease();
 
+    // Checks the index now, as the background reloader does: when a new revision or build has
+    // been published, opens fresh Searchers on it (in the calling thread; ~200 ms on a large
+    // index) and swaps them in. Every lease() after a successful return gets the new index.
+    // One check runs at a time; a call made during another waits for it. Errors: those of
+    // Searcher::open and Searcher::refresh (index_corrupt, not_found, io), internal for a
+    // pool built from Searchers opened elsewhere; on any error the pool keeps serving what it
+    // served before.
+    Result<ReloadOutcome> reload();
+
     std::size_t size() const noexcept;
 
     SearcherPool(SearcherPool&&) noexcept;
     SearcherPool& operator=(SearcherPool&&) noexcept;
-    ~SearcherPool();
+    ~SearcherPool();  // stops and joins the background reloader
 
 private:
     std::unique_ptr<Lease::Shared> shared_;

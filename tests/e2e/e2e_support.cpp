@@ -1,8 +1,15 @@
 #include "e2e_support.hpp"
 
+#include <atomic>
+#include <csignal>
+#include <fcntl.h>
+#include <fstream>
+#include <iterator>
 #include <optional>
 #include <stdexcept>
+#include <sys/wait.h>
 #include <system_error>
+#include <thread>
 #include <unistd.h>
 
 #include <boost/asio/connect.hpp>
@@ -22,27 +29,6 @@ namespace {
 namespace beast = boost::beast;
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
-
-class TempDir {
-public:
-    TempDir() {
-        static int counter = 0;
-        path_ = std::filesystem::temp_directory_path() /
-                ("medsearch-e2e-" + std::to_string(::getpid()) + "-" + std::to_string(++counter));
-        std::filesystem::remove_all(path_);
-        std::filesystem::create_directories(path_);
-    }
-    ~TempDir() {
-        std::error_code ignored;
-        std::filesystem::remove_all(path_, ignored);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    const std::filesystem::path& path() const { return path_; }
-
-private:
-    std::filesystem::path path_;
-};
 
 void build_fixture_index(const std::filesystem::path& dir) {
     const std::filesystem::path data = TEST_DATA_DIR;
@@ -74,6 +60,58 @@ void build_fixture_index(const std::filesystem::path& dir) {
 
 }  // namespace
 
+TempDir::TempDir() {
+    static std::atomic<int> counter{0};
+    path_ = std::filesystem::temp_directory_path() /
+            ("medsearch-e2e-" + std::to_string(::getpid()) + "-" + std::to_string(++counter));
+    std::filesystem::remove_all(path_);
+    std::filesystem::create_directories(path_);
+}
+
+TempDir::~TempDir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+}
+
+CommandResult run_command(const std::vector<std::string>& argv, std::chrono::milliseconds timeout) {
+    if (argv.empty()) throw std::invalid_argument("run_command: empty argv");
+    TempDir scratch;
+    const std::filesystem::path output_path = scratch.path() / "output";
+    pid_t pid = ::fork();
+    if (pid < 0) throw std::runtime_error("run_command: fork failed");
+    if (pid == 0) {
+        int fd = ::open(output_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        if (fd >= 0) {
+            ::dup2(fd, STDOUT_FILENO);
+            ::dup2(fd, STDERR_FILENO);
+            ::close(fd);
+        }
+        std::vector<char*> args;
+        for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+        args.push_back(nullptr);
+        ::execv(args[0], args.data());
+        ::_exit(127);
+    }
+    CommandResult result;
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    int status = 0;
+    for (;;) {
+        pid_t done = ::waitpid(pid, &status, WNOHANG);
+        if (done == pid) break;
+        if (std::chrono::steady_clock::now() > deadline) {
+            ::kill(pid, SIGKILL);
+            ::waitpid(pid, &status, 0);
+            result.timed_out = true;
+            break;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+    std::ifstream file(output_path, std::ios::binary);
+    result.output.assign(std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>());
+    return result;
+}
+
 const std::filesystem::path& fixture_index() {
     static TempDir dir;
     static bool built = (build_fixture_index(dir.path()), true);
@@ -99,7 +137,10 @@ HttpServerOptions TestServer::default_options() {
     return options;
 }
 
-TestServer::TestServer(HttpServerOptions options) : api_(fixture_pool()), server_(api_, std::move(options)) {
+TestServer::TestServer(HttpServerOptions options) : TestServer(fixture_pool(), ApiOptions{}, std::move(options)) {}
+
+TestServer::TestServer(SearcherPool& pool, ApiOptions api_options, HttpServerOptions options)
+    : api_(pool, std::move(api_options)), server_(api_, std::move(options)) {
     auto started = server_.start();
     if (!started) throw std::runtime_error("TestServer: " + started.error().message);
 }

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
@@ -17,6 +18,28 @@
 #include "searcher_pool.hpp"
 
 namespace medsearch::test {
+
+// A fresh directory under the system temp dir, removed with everything in it on destruction.
+class TempDir {
+public:
+    TempDir();
+    ~TempDir();
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+    const std::filesystem::path& path() const { return path_; }
+
+private:
+    std::filesystem::path path_;
+};
+
+struct CommandResult {
+    int exit_code = -1;   // 128 + signal when killed
+    bool timed_out = false;
+    std::string output;   // stdout and stderr, interleaved
+};
+
+// Runs argv[0] (a path, no PATH lookup) with argv, waits at most `timeout` (then SIGKILL).
+CommandResult run_command(const std::vector<std::string>& argv, std::chrono::milliseconds timeout);
 
 // The index built from tests/data/corpus and tests/data/synonyms/fixture.txt, once per test
 // run, in a temporary directory removed at exit. Throws with every diagnostic if building fails.
@@ -29,6 +52,8 @@ SearcherPool& fixture_pool();
 class TestServer {
 public:
     explicit TestServer(HttpServerOptions options = default_options());
+    // A server over `pool` (which must outlive it) with the given Api options.
+    TestServer(SearcherPool& pool, ApiOptions api_options, HttpServerOptions options = default_options());
     ~TestServer();
 
     std::uint16_t port() const { return server_.port(); }

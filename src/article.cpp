@@ -251,14 +251,14 @@ namespace {
 
 bool is_id_char(char c) noexcept { return is_ascii_alnum(c) || c == '_' || c == '-'; }
 
+}  // namespace
+
 std::string in_quotes(std::string_view text) {
     std::string q = "\"";
     q += text;
     q += '"';
     return q;
 }
-
-}  // namespace
 
 std::optional<std::string> check_article_id(std::string_view id) {
     if (id.empty()) return "empty id";

@@ -66,6 +66,108 @@ void walk_directory(const fs::path& dir, std::vector<fs::path>& found,
 
 }  // namespace
 
+namespace detail {
+
+std::string_view rtrim(std::string_view s) {
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+    return s;
+}
+
+void Reporter::sort() {
+    std::stable_sort(problems_.begin() + static_cast<std::ptrdiff_t>(before_), problems_.end(),
+                     [](const Diagnostic& a, const Diagnostic& b) { return a.line < b.line; });
+}
+
+// Trailing spaces of every line removed, at most one blank line in a row, trimmed.
+std::string tidy_text(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    std::size_t newlines = 0;
+    std::size_t pos = 0;
+    while (pos <= text.size()) {
+        const std::size_t end = std::min(text.find('\n', pos), text.size());
+        const std::string_view line = rtrim(text.substr(pos, end - pos));
+        if (line.empty()) {
+            ++newlines;
+        } else {
+            if (!out.empty()) out.append(std::min<std::size_t>(newlines, 2), '\n');
+            out += line;
+            newlines = 1;
+        }
+        pos = end + 1;
+    }
+    return std::string(detail::trim(out));
+}
+
+void build_sections(std::vector<RawSection>& raw, Article& a, Reporter& report, const HeadingSyntax& syntax) {
+    RawSection& intro = raw.front();
+    intro.text = tidy_text(intro.text);
+    const bool has_intro = !intro.text.empty();
+
+    // Written anchors first, so that generated ones never take their place.
+    std::unordered_map<std::string, std::size_t> written;  // anchor → line of first use
+    std::unordered_set<std::string> taken;
+    if (has_intro) taken.insert("intro");
+    for (std::size_t i = 1; i < raw.size(); ++i) {
+        RawSection& s = raw[i];
+        if (s.heading.empty()) report(s.line, "empty heading");
+        if (!s.has_anchor) continue;
+        if (auto message = detail::check_anchor(s.anchor)) {
+            report(s.line, *message);
+        } else if (s.anchor == "intro" && has_intro) {
+            report(s.line, std::string("anchor \"intro\" is taken by ") + syntax.intro_owner);
+        } else if (const auto [it, inserted] = written.emplace(s.anchor, s.line); !inserted) {
+            report(s.line, "duplicate anchor " + in_quotes(s.anchor) + " (first at line " +
+                               std::to_string(it->second) + ")");
+        }
+        taken.insert(s.anchor);
+    }
+    for (std::size_t i = 1; i < raw.size(); ++i) {
+        if (!raw[i].has_anchor) raw[i].anchor = detail::unique_anchor(raw[i].heading, taken);
+    }
+
+    if (has_intro) {
+        a.sections.push_back({"intro", a.title, a.title, SectionKind::definition, intro.text});
+    }
+    const RawSection* parent = nullptr;
+    SectionKind parent_kind = SectionKind::other;
+    for (std::size_t i = 1; i < raw.size(); ++i) {
+        RawSection& s = raw[i];
+        Section section;
+        section.anchor = s.anchor;
+        section.heading = s.heading;
+        if (s.level == 2) {
+            parent = &s;
+            parent_kind = kind_from_heading(s.heading);
+            section.heading_path = s.heading;
+            section.kind = parent_kind;
+        } else if (parent == nullptr) {
+            report(s.line, "sub-section " + in_quotes(s.heading) + " " + syntax.out_of_order);
+            continue;
+        } else {
+            section.heading_path = parent->heading;
+            section.heading_path += detail::kHeadingPathSeparator;
+            section.heading_path += s.heading;
+            section.kind = parent_kind;
+        }
+        section.text = tidy_text(s.text);
+        if (section.text.empty()) {
+            // A section that only groups sub-sections is carried by their heading paths.
+            const bool groups_subsections =
+                s.level == 2 && i + 1 < raw.size() && raw[i + 1].level == 3;
+            if (!groups_subsections)
+                report(s.line, "section " + in_quotes(s.heading) + " has no text");
+            continue;
+        }
+        a.sections.push_back(std::move(section));
+    }
+    if (raw.size() == 1 && !has_intro) {
+        report(0, syntax.no_sections);
+    }
+}
+
+}  // namespace detail
+
 std::string format_diagnostic(const Diagnostic& d) {
     std::string s = d.path;
     if (d.line != 0) {

@@ -25,6 +25,11 @@ namespace medsearch {
 namespace {
 
 namespace fs = std::filesystem;
+using detail::in_quotes;
+using detail::rtrim;
+using detail::RawSection;
+using detail::Reporter;
+using detail::tidy_text;
 
 // Exported pages carry markup, inline scripts and styles around the prose: a larger limit than
 // for Markdown, still far above any article.
@@ -76,8 +81,6 @@ bool has_token(std::string_view list, std::string_view token) {
     return false;
 }
 
-std::string in_quotes(std::string_view s) { return '"' + std::string(s) + '"'; }
-
 // Whitespace runs, no-break spaces (&nbsp;) included, become one space; the ends are trimmed.
 std::string collapse_spaces(std::string_view text) {
     std::string out;
@@ -98,31 +101,6 @@ std::string collapse_spaces(std::string_view text) {
     return out;
 }
 
-std::string_view rtrim(std::string_view s) {
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-    return s;
-}
-
-// Trailing spaces of every line removed, at most one blank line in a row, trimmed.
-std::string tidy_text(std::string_view text) {
-    std::string out;
-    out.reserve(text.size());
-    std::size_t newlines = 0;
-    std::size_t pos = 0;
-    while (pos <= text.size()) {
-        const std::size_t end = std::min(text.find('\n', pos), text.size());
-        const std::string_view line = rtrim(text.substr(pos, end - pos));
-        if (line.empty()) {
-            ++newlines;
-        } else {
-            if (!out.empty()) out.append(std::min<std::size_t>(newlines, 2), '\n');
-            out += line;
-            newlines = 1;
-        }
-        pos = end + 1;
-    }
-    return std::string(detail::trim(out));
-}
 
 // Comma-separated values ("back pain, nerves"), trimmed, empty ones left out.
 std::vector<std::string> split_list(std::string_view text) {
@@ -532,16 +510,6 @@ HeadFields read_head_fields(const GumboNode& document) {
 
 // ---- body ----
 
-// A heading and the text under it, before anchors and kinds are settled.
-struct RawSection {
-    unsigned level = 0;  // 0: the text before the first <h2>; else 2 or 3
-    std::string heading;
-    bool has_anchor = false;  // the heading's id attribute
-    std::string anchor;
-    std::size_t line = 0;
-    std::string text;
-};
-
 // Renders the article's part of the body to plain text, cut into RawSections at <h2> and <h3>:
 // paragraphs separated by "\n\n", list items as "- item" (or "1. item") lines, table rows as
 // "cell | cell" lines, whitespace collapsed. Same conventions as the Markdown reader.
@@ -794,26 +762,6 @@ private:
 
 // ---- assembling the article ----
 
-class Reporter {
-public:
-    Reporter(const std::string& path, std::vector<Diagnostic>& problems)
-        : path_(path), problems_(problems), before_(problems.size()) {}
-    void operator()(std::size_t line, std::string message) {
-        problems_.push_back({path_, line, std::move(message)});
-    }
-    bool any() const { return problems_.size() != before_; }
-    // Problems in file order, whatever order they were found in.
-    void sort() {
-        std::stable_sort(problems_.begin() + static_cast<std::ptrdiff_t>(before_), problems_.end(),
-                         [](const Diagnostic& a, const Diagnostic& b) { return a.line < b.line; });
-    }
-
-private:
-    const std::string& path_;
-    std::vector<Diagnostic>& problems_;
-    std::size_t before_;
-};
-
 // The article id: <meta name="medsearch:id">, else the canonical URL's last segment, else the
 // file name, slugified.
 void read_id(const HeadFields& head, const std::string& path, Article& a, Reporter& report) {
@@ -885,73 +833,10 @@ void read_language(const GumboNode& root, Article& a, Reporter& report) {
     a.language = language;
 }
 
-void build_sections(std::vector<RawSection>& raw, Article& a, Reporter& report) {
-    RawSection& intro = raw.front();
-    intro.text = tidy_text(intro.text);
-    const bool has_intro = !intro.text.empty();
-
-    // Written anchors first, so that generated ones never take their place.
-    std::unordered_map<std::string, std::size_t> written;  // anchor → line of first use
-    std::unordered_set<std::string> taken;
-    if (has_intro) taken.insert("intro");
-    for (std::size_t i = 1; i < raw.size(); ++i) {
-        RawSection& s = raw[i];
-        if (s.heading.empty()) report(s.line, "empty heading");
-        if (!s.has_anchor) continue;
-        if (auto message = detail::check_anchor(s.anchor)) {
-            report(s.line, *message);
-        } else if (s.anchor == "intro" && has_intro) {
-            report(s.line, "anchor \"intro\" is taken by the text before the first <h2>");
-        } else if (const auto [it, inserted] = written.emplace(s.anchor, s.line); !inserted) {
-            report(s.line, "duplicate anchor " + in_quotes(s.anchor) + " (first at line " +
-                               std::to_string(it->second) + ")");
-        }
-        taken.insert(s.anchor);
-    }
-    for (std::size_t i = 1; i < raw.size(); ++i) {
-        if (!raw[i].has_anchor) raw[i].anchor = detail::unique_anchor(raw[i].heading, taken);
-    }
-
-    if (has_intro) {
-        a.sections.push_back({"intro", a.title, a.title, SectionKind::definition, intro.text});
-    }
-    const RawSection* parent = nullptr;
-    SectionKind parent_kind = SectionKind::other;
-    for (std::size_t i = 1; i < raw.size(); ++i) {
-        RawSection& s = raw[i];
-        Section section;
-        section.anchor = s.anchor;
-        section.heading = s.heading;
-        if (s.level == 2) {
-            parent = &s;
-            parent_kind = kind_from_heading(s.heading);
-            section.heading_path = s.heading;
-            section.kind = parent_kind;
-        } else if (parent == nullptr) {
-            report(s.line,
-                   "sub-section " + in_quotes(s.heading) + " (<h3>) comes before any <h2> section");
-            continue;
-        } else {
-            section.heading_path = parent->heading;
-            section.heading_path += detail::kHeadingPathSeparator;
-            section.heading_path += s.heading;
-            section.kind = parent_kind;
-        }
-        section.text = tidy_text(s.text);
-        if (section.text.empty()) {
-            // An <h2> that only groups <h3> sub-sections is carried by their heading paths.
-            const bool groups_subsections =
-                s.level == 2 && i + 1 < raw.size() && raw[i + 1].level == 3;
-            if (!groups_subsections)
-                report(s.line, "section " + in_quotes(s.heading) + " has no text");
-            continue;
-        }
-        a.sections.push_back(std::move(section));
-    }
-    if (raw.size() == 1 && !has_intro) {
-        report(0, "no sections (expected text or <h2> headings in the page's body)");
-    }
-}
+const detail::HeadingSyntax kSyntax{
+    "the text before the first <h2>",
+    "(<h3>) comes before any <h2> section",
+    "no sections (expected text or <h2> headings in the page's body)"};
 
 // <main>, else <article>, else <body>: where the article's text is.
 const GumboNode* content_root(const GumboNode& body) {
@@ -1016,7 +901,7 @@ bool parse_html(std::string_view html, const std::string& path_for_messages, Art
 
     BodyRenderer renderer;
     if (body != nullptr) renderer.render(*content_root(*body));
-    build_sections(renderer.sections(), a, report);
+    detail::build_sections(renderer.sections(), a, report, kSyntax);
 
     report.sort();
     if (report.any()) return false;

@@ -1,6 +1,6 @@
 // Private helpers shared by the corpus readers (ingest_*.cpp) and the JSON codec, so that the
-// Markdown and JSON Lines formats validate fields and assign anchors the same way.
-// Implemented in article.cpp and ingest_markdown.cpp.
+// Markdown, HTML and JSON Lines formats validate fields and assign anchors the same way.
+// Implemented in article.cpp, ingest.cpp and ingest_markdown.cpp.
 #pragma once
 
 #include <cstddef>
@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include "medsearch/article.hpp"
@@ -48,6 +49,54 @@ std::optional<std::string> check_updated(std::string_view updated);
 // slugify(heading), shortened to kMaxAutoAnchorBytes at a '-' and made unique against `taken`
 // with "-2", "-3"... ("section" when the heading has no letters or digits). Inserts the result.
 std::string unique_anchor(std::string_view heading, std::unordered_set<std::string>& taken);
+
+// "x" with the quotes, for messages.
+std::string in_quotes(std::string_view s);
+
+// Without the spaces and tabs at its end.
+std::string_view rtrim(std::string_view s);
+
+// Trailing spaces of every line removed, at most one blank line in a row, trimmed.
+std::string tidy_text(std::string_view text);
+
+// Collects one file's problems; sort() puts them in file order, whatever order they were found in.
+class Reporter {
+public:
+    Reporter(const std::string& path, std::vector<Diagnostic>& problems)
+        : path_(path), problems_(problems), before_(problems.size()) {}
+    void operator()(std::size_t line, std::string message) {
+        problems_.push_back({path_, line, std::move(message)});
+    }
+    bool any() const { return problems_.size() != before_; }
+    void sort();
+
+private:
+    const std::string& path_;
+    std::vector<Diagnostic>& problems_;
+    std::size_t before_;
+};
+
+// A heading and the text under it, before anchors and kinds are settled (Markdown `##`/`###`,
+// HTML <h2>/<h3>).
+struct RawSection {
+    unsigned level = 0;  // 0: the text before the first section heading; else 2 or 3
+    std::string heading;
+    bool has_anchor = false;  // written by the author ({#anchor}, an id attribute)
+    std::string anchor;
+    std::size_t line = 0;
+    std::string text;
+};
+
+// How a format writes its headings, for the messages of build_sections.
+struct HeadingSyntax {
+    const char* intro_owner;       // "the text before the first <h2>"
+    const char* out_of_order;      // "(<h3>) comes before any <h2> section"
+    const char* no_sections;       // "no sections (expected ...)"
+};
+
+// Settles anchors (written ones first, then unique slugs), kinds and heading paths, and appends
+// the sections to `a`; raw.front() is the intro. The same rules for every heading-based format.
+void build_sections(std::vector<RawSection>& raw, Article& a, Reporter& report, const HeadingSyntax& syntax);
 
 // parse_markdown that also tells the line of the front matter's `id:` key (1 when absent),
 // so batch-level problems (duplicate ids) can point at it.

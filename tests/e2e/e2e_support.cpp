@@ -60,19 +60,6 @@ void build_fixture_index(const std::filesystem::path& dir) {
 
 }  // namespace
 
-TempDir::TempDir() {
-    static std::atomic<int> counter{0};
-    path_ = std::filesystem::temp_directory_path() /
-            ("medsearch-e2e-" + std::to_string(::getpid()) + "-" + std::to_string(++counter));
-    std::filesystem::remove_all(path_);
-    std::filesystem::create_directories(path_);
-}
-
-TempDir::~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-}
-
 CommandResult run_command(const std::vector<std::string>& argv, std::chrono::milliseconds timeout) {
     if (argv.empty()) throw std::invalid_argument("run_command: empty argv");
     TempDir scratch;

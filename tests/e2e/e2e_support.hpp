@@ -16,21 +16,11 @@
 #include "api.hpp"
 #include "http_server.hpp"
 #include "searcher_pool.hpp"
+#include "../support/temp_dir.hpp"
 
 namespace medsearch::test {
 
-// A fresh directory under the system temp dir, removed with everything in it on destruction.
-class TempDir {
-public:
-    TempDir();
-    ~TempDir();
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    const std::filesystem::path& path() const { return path_; }
-
-private:
-    std::filesystem::path path_;
-};
+using TempDir = medsearch::testing::TempDir;
 
 struct CommandResult {
     int exit_code = -1;   // 128 + signal when killed

@@ -1,16 +1,14 @@
 #include <catch2/catch.hpp>
 
-#include <atomic>
-#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <string>
 #include <vector>
 
-#include <unistd.h>
 
 #include "medsearch/article.hpp"
 #include "medsearch/ingest.hpp"
+#include "../support/temp_dir.hpp"
 
 namespace {
 
@@ -21,35 +19,7 @@ using medsearch::SectionKind;
 
 const fs::path kData = fs::path(TEST_DATA_DIR) / "ingest";
 
-// A fresh directory per test, removed afterwards.
-class TempDir {
-public:
-    TempDir() {
-        static std::atomic<int> counter{0};
-        path_ = fs::temp_directory_path() /
-                ("medsearch-ingest-test-" + std::to_string(::getpid()) + "-" +
-                 std::to_string(counter++) + "-" +
-                 std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()));
-        fs::create_directories(path_);
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path_, ec);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-
-    fs::path write(const std::string& name, const std::string& content) const {
-        const fs::path p = path_ / name;
-        fs::create_directories(p.parent_path());
-        std::ofstream(p, std::ios::binary) << content;
-        return p;
-    }
-    const fs::path& path() const { return path_; }
-
-private:
-    fs::path path_;
-};
+using medsearch::testing::TempDir;
 
 struct Delivered {
     Article article;

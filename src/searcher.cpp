@@ -282,8 +282,8 @@ Result<bool> Searcher::refresh() {
             // A new build was published: open it fully before letting go of the old one.
             auto fresh = Searcher::open(d.dir);
             if (!fresh.ok()) return fresh.error();
+            // The fresh Searcher recorded the stub it opened, which may be newer than `stub`.
             impl_ = std::move(fresh.value().impl_);
-            impl_->stub = stub;
             return true;
         }
         if (!d.db.reopen()) return false;

@@ -363,7 +363,7 @@ int main(int argc, char** argv) try {
     }
     if (vm.count("help")) {
         std::cout << kUsageLine
-                  << "Brings the index in DIR up to date with the INPUT files and directories (.md, .jsonl):\n"
+                  << "Brings the index in DIR up to date with the INPUT files and directories (.md, .jsonl, .html):\n"
                      "the whole batch is checked first, then only new and changed articles are written\n"
                      "(--full: all of them) into a new build beside the live one, which is checked and\n"
                      "published atomically; the previous build is kept for --rollback.\n\n"

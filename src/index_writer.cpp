@@ -1059,7 +1059,7 @@ private:
         if (!options_.canaries.empty()) canaries_ = read_canaries(options_.canaries, report_.problems);
         files_ = collect_inputs(inputs_.articles, report_.problems);
         if (files_.empty() && report_.problems.empty())
-            report_.problems.push_back(Diagnostic{"", 0, "no .md or .jsonl files in the inputs"});
+            report_.problems.push_back(Diagnostic{"", 0, "no .md, .jsonl or .html files in the inputs"});
         pass_one(live);
         changes_.pass_done();
         prepared_ = helpers.vocabulary.get();

@@ -206,7 +206,7 @@ std::vector<fs::path> collect_inputs(const std::vector<fs::path>& inputs,
             problems.push_back({input.string(), 0, "not a regular file or directory"});
         } else if (format_of(input) == Format::unsupported) {
             problems.push_back(
-                {input.string(), 0, "unsupported file type (expected .md or .jsonl)"});
+                {input.string(), 0, "unsupported file type (expected .md, .jsonl, .html or .htm)"});
         } else {
             add(input);
         }
@@ -258,7 +258,7 @@ bool read_corpus(const std::vector<fs::path>& files, const ArticleSink& sink,
             }
             case Format::unsupported:
                 problems.push_back(
-                    {file.string(), 0, "unsupported file type (expected .md or .jsonl)"});
+                    {file.string(), 0, "unsupported file type (expected .md, .jsonl, .html or .htm)"});
                 break;
         }
     }

@@ -125,7 +125,7 @@ struct ReindexOptions {
 };
 
 struct ReindexInputs {
-    std::vector<std::filesystem::path> articles;  // files and directories (.md, .jsonl)
+    std::vector<std::filesystem::path> articles;  // files and directories (.md, .jsonl, .html)
     std::vector<std::filesystem::path> synonyms;  // files and directories (.txt, .tsv)
 };
 

@@ -272,7 +272,7 @@ TEST_CASE("collect_inputs expands directories into sorted article files", "[inge
         CHECK(medsearch::format_diagnostic(problems[0]) ==
               (tree / "missing.md").string() + ": no such file or directory");
         CHECK(medsearch::format_diagnostic(problems[1]) ==
-              (tree / "notes.txt").string() + ": unsupported file type (expected .md or .jsonl)");
+              (tree / "notes.txt").string() + ": unsupported file type (expected .md, .jsonl, .html or .htm)");
     }
 }
 

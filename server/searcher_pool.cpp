@@ -27,9 +27,14 @@ struct SearcherPool::Lease::Shared {
     bool pool_stale = false;       // the probe moved on but the pool could not follow yet
     std::string last_error;        // of the background reloader, to log each failure once
 
-    std::mutex stop_mutex;
+    // The background thread: checks the index every `interval` (when not zero) and closes the
+    // Searchers a reload retired. Closing one is not free (its vocabulary's expansions are freed
+    // one by one: ~40-100 ms for MedQuAD's 6,463 rules), so a request returning its lease never
+    // does it: it hands the old Searcher to this thread.
+    std::mutex stop_mutex;          // guards `stopping` and `retired`; never taken with `mutex` held
     std::condition_variable wake;
     bool stopping = false;
+    std::vector<Searcher> retired;  // to be closed by the background thread
     std::thread reloader;
 
     ~Shared() {
@@ -40,6 +45,17 @@ struct SearcherPool::Lease::Shared {
         }
         wake.notify_all();
         reloader.join();
+    }
+
+    // Hands Searchers that are out of service to the background thread, which closes them.
+    void retire(std::vector<Searcher>&& old) {
+        if (old.empty()) return;
+        if (!reloader.joinable()) return;  // no background thread: closed here, as `old` goes
+        {
+            std::lock_guard lock(stop_mutex);
+            for (auto& s : old) retired.push_back(std::move(s));
+        }
+        wake.notify_all();
     }
 
     Result<ReloadOutcome> reload() {
@@ -61,24 +77,25 @@ struct SearcherPool::Lease::Shared {
         }
         ReloadOutcome outcome{true, fresh.front().info()};
 
-        std::vector<Searcher> retired;  // closed after the lock is released
-        retired.reserve(searchers.size() * 2);
+        std::vector<Searcher> old;  // closed by the background thread
+        old.reserve(searchers.size() * 2);
         {
             std::lock_guard lock(mutex);
             std::vector<bool> is_free(searchers.size(), false);
             for (std::size_t slot : free_slots) is_free[slot] = true;
             for (std::size_t slot = 0; slot < searchers.size(); ++slot) {
                 if (is_free[slot]) {
-                    retired.push_back(std::move(searchers[slot]));
+                    old.push_back(std::move(searchers[slot]));
                     searchers[slot] = std::move(fresh[slot]);
                 } else {
                     // In use: Lease::~Lease swaps it in when it comes back.
-                    if (pending[slot]) retired.push_back(std::move(*pending[slot]));
+                    if (pending[slot]) old.push_back(std::move(*pending[slot]));
                     pending[slot] = std::move(fresh[slot]);
                 }
             }
         }
         pool_stale = false;
+        retire(std::move(old));
         log(LogLevel::info, "index_reloaded",
             {{"revision", std::to_string(outcome.info.revision)},
              {"build", outcome.info.build},
@@ -87,12 +104,23 @@ struct SearcherPool::Lease::Shared {
         return outcome;
     }
 
+    // interval zero: no checks, only closing retired Searchers.
     void run_reloader(std::chrono::milliseconds interval) {
+        using Clock = std::chrono::steady_clock;
+        auto next_check = Clock::now() + interval;
         for (;;) {
+            std::vector<Searcher> old;  // closed at the end of this iteration, outside every lock
             {
                 std::unique_lock lock(stop_mutex);
-                if (wake.wait_for(lock, interval, [&] { return stopping; })) return;
+                auto woken = [&] { return stopping || !retired.empty(); };
+                if (interval.count() > 0) wake.wait_until(lock, next_check, woken);
+                else wake.wait(lock, woken);
+                if (stopping) return;
+                old.swap(retired);
             }
+            old.clear();
+            if (interval.count() == 0 || Clock::now() < next_check) continue;
+            next_check = Clock::now() + interval;
             std::string error;
             try {
                 auto outcome = reload();
@@ -117,17 +145,18 @@ SearcherPool::Lease::Lease(Lease&& other) noexcept
 
 SearcherPool::Lease::~Lease() {
     if (shared_ == nullptr) return;  // moved from
-    std::optional<Searcher> retired;  // closed after the lock is released
+    std::vector<Searcher> old;  // the Searcher this slot served before a reload, if any
     {
         std::lock_guard lock(shared_->mutex);
         if (auto& fresh = shared_->pending[slot_]) {
-            retired.emplace(std::move(shared_->searchers[slot_]));
+            old.push_back(std::move(shared_->searchers[slot_]));
             shared_->searchers[slot_] = std::move(*fresh);
             fresh.reset();
         }
         shared_->free_slots.push_back(slot_);
     }
     shared_->returned.notify_one();
+    shared_->retire(std::move(old));  // closed by the background thread, not on this request
 }
 
 Result<SearcherPool> SearcherPool::open(const std::filesystem::path& index_dir, std::size_t count,
@@ -154,8 +183,8 @@ Result<SearcherPool> SearcherPool::open(const std::filesystem::path& index_dir, 
         IndexInfo info = searcher.info();
         if (info.revision != probe_info.revision || info.build != probe_info.build) shared.pool_stale = true;
     }
-    if (reload.interval.count() > 0)
-        shared.reloader = std::thread([&shared, interval = reload.interval] { shared.run_reloader(interval); });
+    // Started even without periodic checks: it also closes the Searchers reloads retire.
+    shared.reloader = std::thread([&shared, interval = reload.interval] { shared.run_reloader(interval); });
     return pool;
 }
 

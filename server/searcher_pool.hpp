@@ -17,8 +17,8 @@
 namespace medsearch {
 
 struct ReloadOptions {
-    // How often a background thread checks the index for a new revision or build; zero: no
-    // background thread, the pool changes only on reload().
+    // How often the background thread checks the index for a new revision or build; zero: no
+    // checks, the pool changes only on reload() (the thread still closes retired Searchers).
     std::chrono::milliseconds interval{0};
 };
 
@@ -30,8 +30,10 @@ struct ReloadOutcome {
 // Thread-safe. The pool must outlive every Lease it hands out.
 class SearcherPool {
 public:
-    // Opens `count` (>= 1) Searchers on `index_dir`, and starts the background reloader when
-    // reload.interval is not zero. Errors: those of Searcher::open.
+    // Opens `count` (>= 1) Searchers on `index_dir` and starts the background thread, which
+    // checks the index every reload.interval (when not zero) and closes the Searchers a reload
+    // took out of service, so that no request pays for closing one. Errors: those of
+    // Searcher::open.
     static Result<SearcherPool> open(const std::filesystem::path& index_dir, std::size_t count,
                                      ReloadOptions reload = {});
     // A pool over Searchers opened elsewhere; `searchers` must not be empty. It never
@@ -39,7 +41,8 @@ public:
     explicit SearcherPool(std::vector<Searcher> searchers);
 
     // Exclusive use of one Searcher until destroyed; then it goes back to the pool (swapped
-    // for a fresh one first, when a reload happened meanwhile). Movable.
+    // for a fresh one first, when a reload happened meanwhile; the old one is closed by the
+    // background thread). Movable.
     class Lease {
     public:
         Searcher& operator*() const noexcept { return *searcher_; }

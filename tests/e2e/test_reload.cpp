@@ -7,16 +7,20 @@
 //   revision "old": alpha, beta           q=quokkaplasty → {alpha, beta}   q=numbatoscopy → {beta}
 //   revision "new": alpha', gamma         q=quokkaplasty → {alpha, gamma}  q=numbatoscopy → {alpha}
 // (alpha' is alpha with changed text; beta is deleted; gamma is added.)
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
 #include <vector>
+
+#include <unistd.h>
 
 #include <catch2/catch.hpp>
 
@@ -312,6 +316,82 @@ TEST_CASE("a batch with a broken file publishes nothing and the server keeps its
     auto check = pool.value().reload();
     REQUIRE(check.ok());
     CHECK_FALSE(check.value().changed);
+}
+
+namespace {
+
+double milliseconds_since(std::chrono::steady_clock::time_point start) {
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+}
+
+// Files of `build` this process holds open.
+int open_files_of(const std::string& build) {
+    int n = 0;
+    for (const auto& fd : fs::directory_iterator("/proc/self/fd")) {
+        char target[4096];
+        ssize_t size = ::readlink(fd.path().c_str(), target, sizeof target - 1);
+        if (size > 0 && std::string(target, std::size_t(size)).find("/" + build + "/") != std::string::npos) ++n;
+    }
+    return n;
+}
+
+}  // namespace
+
+// Closing a Searcher takes time that grows with its vocabulary (~40-100 ms with MedQuAD's): a
+// request that returns its lease after a reload must not pay for closing the index it used.
+TEST_CASE("a request returning its lease after a reload does not close the old index itself", "[e2e][reload]") {
+    ReindexFixture fixture;
+    // A vocabulary that makes closing a Searcher measurable: 40 sets of 80 made-up words.
+    std::string vocabulary;
+    for (int set = 0; set < 40; ++set) {
+        for (int word = 0; word < 80; ++word)
+            vocabulary += (word ? ", zqset" : "zqset") + std::to_string(set) + "word" + std::to_string(word);
+        vocabulary += "\n";
+    }
+    const fs::path big = fixture.db().parent_path() / "big-vocabulary.txt";
+    write_file(big, vocabulary);
+    auto built = fixture.index({"--synonyms", big.string()});
+    INFO(built.output);
+    REQUIRE(built.exit_code == 0);
+
+    double close_ms = 1e9;  // what closing one costs here: the best of three
+    for (int i = 0; i < 3; ++i) {
+        auto opened = medsearch::Searcher::open(fixture.db());
+        REQUIRE(opened.ok());
+        std::optional<medsearch::Searcher> searcher(std::move(opened).value());
+        const auto start = std::chrono::steady_clock::now();
+        searcher.reset();
+        close_ms = std::min(close_ms, milliseconds_since(start));
+    }
+    CAPTURE(close_ms);
+    REQUIRE(close_ms > 2);  // else the comparison below proves nothing
+
+    auto pool = SearcherPool::open(fixture.db(), 2);  // no periodic checks: reload() below
+    REQUIRE(pool.ok());
+    const std::string old_build = pool.value().lease()->info().build;
+    std::optional<SearcherPool::Lease> request(pool.value().lease());  // a request under way
+
+    fixture.edit_corpus();
+    auto batch = fixture.index({"--synonyms", big.string()});
+    INFO(batch.output);
+    REQUIRE(batch.exit_code == 0);
+    auto reloaded = pool.value().reload();
+    REQUIRE(reloaded.ok());
+    REQUIRE(reloaded.value().changed);
+    REQUIRE(reloaded.value().info.build != old_build);
+
+    const auto start = std::chrono::steady_clock::now();
+    request.reset();  // the request ends: its slot takes the fresh Searcher
+    const double release_ms = milliseconds_since(start);
+    CAPTURE(release_ms);
+    CHECK(release_ms < close_ms / 4);
+    CHECK(pool.value().lease()->info().build == reloaded.value().info.build);
+
+    // The pool's own thread closes the old Searchers soon: no file of the old build stays open.
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (open_files_of(old_build) > 0 && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(20ms);
+    CHECK(open_files_of(old_build) == 0);
 }
 
 TEST_CASE("POST /api/admin/reload needs the configured bearer token", "[e2e][reload][admin]") {

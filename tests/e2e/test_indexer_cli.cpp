@@ -1,10 +1,15 @@
 // The real medsearch-index binary (INDEXER_PATH) on fixture directories: exit codes, path:line
-// problems on stderr, the plan of --dry-run, --report JSON, the lock, --rollback and canaries.
+// problems on stderr, progress (plain lines, or a bar on a terminal), the plan of --dry-run,
+// --report JSON, the lock, --rollback and canaries.
 #include <fcntl.h>
+#include <poll.h>
+#include <pty.h>
+#include <signal.h>
 #include <sys/file.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -62,6 +67,59 @@ Run indexer(const TempDir& tmp, const std::vector<std::string>& args) {
     r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     r.out = slurp(out);
     r.err = slurp(err);
+    return r;
+}
+
+// Runs the indexer with stderr on a pseudo-terminal (stdout to a file); `err` is what the
+// terminal showed. Gives up after 60 s.
+Run indexer_on_terminal(const TempDir& tmp, const std::vector<std::string>& args) {
+    fs::path out = tmp.path() / "out-terminal";
+    int master = -1, slave = -1;
+    winsize size{};
+    size.ws_col = 120;
+    size.ws_row = 24;
+    REQUIRE(::openpty(&master, &slave, nullptr, nullptr, &size) == 0);
+    pid_t pid = ::fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        ::close(master);
+        int o = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        if (o < 0) ::_exit(127);
+        ::dup2(o, STDOUT_FILENO);
+        ::dup2(slave, STDERR_FILENO);
+        std::vector<char*> argv;
+        std::string program = INDEXER_PATH;
+        argv.push_back(program.data());
+        std::vector<std::string> copy = args;
+        for (auto& a : copy) argv.push_back(a.data());
+        argv.push_back(nullptr);
+        ::execv(program.c_str(), argv.data());
+        ::_exit(127);
+    }
+    ::close(slave);
+    Run r;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    char buffer[4096];
+    for (;;) {  // read until the child is gone and the terminal drained (EIO once no writer is left)
+        pollfd p{master, POLLIN, 0};
+        if (::poll(&p, 1, 100) > 0) {
+            ssize_t n = ::read(master, buffer, sizeof buffer);
+            if (n > 0) {
+                r.err.append(buffer, std::size_t(n));
+                continue;
+            }
+            break;
+        }
+        if (std::chrono::steady_clock::now() > deadline) {
+            ::kill(pid, SIGKILL);
+            break;
+        }
+    }
+    ::close(master);
+    int status = 0;
+    REQUIRE(::waitpid(pid, &status, 0) == pid);
+    r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    r.out = slurp(out);
     return r;
 }
 
@@ -126,6 +184,9 @@ TEST_CASE("indexer: publishes, reports JSON, then finds nothing to do", "[e2e][i
     REQUIRE(r.status == 0);
     CHECK(contains(r.out, "published build-"));
     CHECK(contains(r.err, "medsearch-index: validating"));  // plain progress lines: not a terminal
+    CHECK(contains(r.err, "medsearch-index: writing 100% 4/4 articles"));
+    CHECK_FALSE(contains(r.err, "\r"));
+    CHECK_FALSE(contains(r.err, "\x1b["));
     json j = json::parse(slurp(report));
     CHECK(j.at("outcome") == "published");
     CHECK(j.at("exit_code") == 0);
@@ -245,4 +306,21 @@ TEST_CASE("indexer: failing canaries exit 5 and publish nothing, and --rollback 
     auto none = indexer(tmp, {"--db", db.string(), "--rollback"});
     CHECK(none.status == 5);
     CHECK(contains(none.err, "no earlier build"));
+}
+
+TEST_CASE("indexer: on a terminal, progress is a bar redrawn in place with rate and ETA", "[e2e][indexer]") {
+    TempDir tmp;
+    auto db = (tmp.path() / "db").string();
+    auto r = indexer_on_terminal(tmp, {"--db", db, "--synonyms", kSynonyms.string(), kCorpus.string()});
+    INFO(r.err);
+    REQUIRE(r.status == 0);
+    CHECK(contains(r.out, "published build-"));
+    // "\rwriting [####…] 100% 4/4 articles, N sections/s, ETA 0:00" then "erase to end of line".
+    CHECK(contains(r.err, "\rwriting [############################] 100% 4/4 articles, "));
+    CHECK(contains(r.err, " sections/s, ETA 0:00\x1b[K"));
+    CHECK_FALSE(contains(r.err, "medsearch-index: validating"));  // no plain lines on a terminal
+
+    auto quiet = indexer_on_terminal(tmp, {"--db", db, "--synonyms", kSynonyms.string(), "-q", kCorpus.string()});
+    CHECK(quiet.status == 0);
+    CHECK(quiet.err.empty());
 }

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include <unistd.h>
+#include <xapian.h>
 
 #include <catch2/catch.hpp>
 
@@ -392,6 +393,67 @@ TEST_CASE("a request returning its lease after a reload does not close the old i
     while (open_files_of(old_build) > 0 && std::chrono::steady_clock::now() < deadline)
         std::this_thread::sleep_for(20ms);
     CHECK(open_files_of(old_build) == 0);
+}
+
+TEST_CASE("a published index that does not open leaves the pool serving the one it had", "[e2e][reload]") {
+    ReindexFixture fixture;
+    auto built = fixture.index();
+    INFO(built.output);
+    REQUIRE(built.exit_code == 0);
+    auto pool = SearcherPool::open(fixture.db(), 2);
+    REQUIRE(pool.ok());
+    TestServer server(pool.value(), ApiOptions{});
+    const Snapshot before = snapshot(server.port());
+
+    // A stub switched to a build that is not a database (a damaged or half-copied directory).
+    fs::create_directories(fixture.db() / "build-broken");
+    write_file(fixture.db() / "build-broken" / "iamglass", "not a glass database");
+    auto switch_stub = [&](const std::string& build) {
+        write_file(fixture.db() / "XAPIANDB.new", "auto " + build + "\n");
+        fs::rename(fixture.db() / "XAPIANDB.new", fixture.db() / "XAPIANDB");
+    };
+    switch_stub("build-broken");
+    auto failed = pool.value().reload();
+    REQUIRE_FALSE(failed.ok());
+    CHECK(failed.error().code == medsearch::Errc::index_corrupt);
+    const Snapshot during = snapshot(server.port());
+    CHECK(during.both == before.both);
+    CHECK(during.changed == before.changed);
+    CHECK(during.build == before.build);
+
+    switch_stub(before.build);
+    auto back = pool.value().reload();
+    REQUIRE(back.ok());
+    CHECK_FALSE(back.value().changed);
+    CHECK(snapshot(server.port()).build == before.build);
+}
+
+TEST_CASE("a pool on a plain database follows its new revisions", "[e2e][reload]") {
+    ReindexFixture fixture;
+    auto built = fixture.index();
+    INFO(built.output);
+    REQUIRE(built.exit_code == 0);
+    // A build directory opened directly: no stub, so only its revision can change.
+    auto first = medsearch::Searcher::open(fixture.db());
+    REQUIRE(first.ok());
+    const fs::path plain = fixture.db() / first.value().info().build;
+    auto pool = SearcherPool::open(plain, 2);
+    REQUIRE(pool.ok());
+    const auto revision = pool.value().lease()->info().revision;
+
+    auto same = pool.value().reload();
+    REQUIRE(same.ok());
+    CHECK_FALSE(same.value().changed);
+    {
+        Xapian::WritableDatabase db(plain.string(), Xapian::DB_OPEN);
+        db.set_metadata("medsearch-test", "a new revision");
+        db.commit();
+    }
+    auto next = pool.value().reload();
+    REQUIRE(next.ok());
+    CHECK(next.value().changed);
+    CHECK(next.value().info.revision == revision + 1);
+    CHECK(pool.value().lease()->info().revision == revision + 1);
 }
 
 TEST_CASE("POST /api/admin/reload needs the configured bearer token", "[e2e][reload][admin]") {

@@ -82,8 +82,12 @@ int exit_code(ReindexOutcome outcome) {
 }
 
 std::string with_commas(std::size_t n) {
-    std::string s = std::to_string(n);
-    for (int i = int(s.size()) - 3; i > 0; i -= 3) s.insert(std::size_t(i), ",");
+    const std::string digits = std::to_string(n);
+    std::string s;
+    for (std::size_t i = 0; i < digits.size(); ++i) {
+        if (i > 0 && (digits.size() - i) % 3 == 0) s += ',';
+        s += digits[i];
+    }
     return s;
 }
 
@@ -128,7 +132,7 @@ public:
             if (terminal_) {
                 constexpr int kWidth = 28;
                 int filled = int(fraction * kWidth);
-                line += "[" + std::string(std::size_t(filled), '#') + std::string(std::size_t(kWidth - filled), '.') + "] ";
+                line.append("[").append(std::size_t(filled), '#').append(std::size_t(kWidth - filled), '.').append("] ");
             }
             char pct[16];
             std::snprintf(pct, sizeof pct, "%3.0f%% ", fraction * 100);

@@ -153,7 +153,7 @@ TEST_CASE("read_jsonl streams a long file line by line", "[jsonl]") {
         for (std::size_t i = 1; i <= kLines; ++i) {
             if (i == 12345) out << "{broken\n";
             else if (i == 777) out << "\n";
-            else out << one_line_article("a" + std::to_string(i)) << '\n';
+            else out << one_line_article(std::string("a").append(std::to_string(i))) << '\n';
         }
     }
     std::size_t count = 0;

@@ -219,7 +219,7 @@ TEST_CASE("every word the highlighter sees is a term the index stored", "[search
             for (const auto& token : analyzer.tokenize(s.text)) {
                 CAPTURE(article.id, s.anchor, token.word);
                 CHECK(db.term_exists(token.word));
-                CHECK(db.term_exists("Z" + analyzer.stem(token.word, article.language)));
+                CHECK(db.term_exists(std::string("Z").append(analyzer.stem(token.word, article.language))));
             }
         }
     }

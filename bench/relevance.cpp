@@ -66,6 +66,7 @@ constexpr Feature kFeatures[] = {
     {"field-boosts", &SearchFeatures::field_boosts},
     {"intent", &SearchFeatures::intent},
     {"spelling", &SearchFeatures::spelling},
+    {"article-context", &SearchFeatures::article_context},
 };
 static_assert(sizeof(SearchFeatures) == std::size(kFeatures) * sizeof(bool),
               "a SearchFeatures flag is missing from kFeatures: add one line for it");
@@ -79,32 +80,6 @@ struct Configuration {
 // Ranking weights for every configuration but the baseline: the defaults, or --param overrides.
 RankingParams g_ranking;
 bool g_full_only = false;
-
-bool set_param(std::string_view assignment) {
-    auto eq = assignment.find('=');
-    if (eq == std::string_view::npos) return false;
-    std::string key(assignment.substr(0, eq));
-    double value = std::atof(std::string(assignment.substr(eq + 1)).c_str());
-    struct Knob { const char* name; double RankingParams::*field; };
-    static const Knob knobs[] = {
-        {"bm25_k1", &RankingParams::bm25_k1}, {"bm25_b", &RankingParams::bm25_b},
-        {"title_weight", &RankingParams::title_weight}, {"heading_weight", &RankingParams::heading_weight},
-        {"name_weight", &RankingParams::name_weight}, {"intent_weight", &RankingParams::intent_weight},
-        {"loose_weight", &RankingParams::loose_weight}, {"exact_bonus", &RankingParams::exact_bonus},
-        {"coord_weight", &RankingParams::coord_weight},
-    };
-    for (const auto& k : knobs) {
-        if (key == k.name) {
-            g_ranking.*(k.field) = value;
-            return true;
-        }
-    }
-    if (key == "title_synonyms") {
-        g_ranking.title_synonyms = value != 0;
-        return true;
-    }
-    return false;
-}
 
 // full (the defaults /api/search uses), baseline (every feature off: plain BM25 over section
 // text), then no-<feature> for each feature in turn.
@@ -140,6 +115,7 @@ struct Options {
     SplitChoice split = SplitChoice::all;
     bool markdown = false;
     std::size_t worst = 0;
+    fs::path per_query;  // JSON Lines of every query's scores and ranking, per configuration
 };
 
 // A fresh directory under the system temp dir, removed with everything in it on destruction.
@@ -251,6 +227,7 @@ struct Outcome {
     QueryScores scores;
     double ms = 0;
     bool failed = false;
+    std::vector<std::string> ranked;  // section keys of the first page
 };
 
 struct TopHit {
@@ -320,6 +297,7 @@ std::optional<ConfigRun> run_configuration(Searcher& searcher, const Configurati
             }
         }
         outcome.scores = score_ranking(ranked, query);
+        outcome.ranked = std::move(ranked);
         run.outcomes.push_back(outcome);
         if (keep_top) run.top.push_back(std::move(top));
     }
@@ -539,6 +517,23 @@ void check_judgements(const QuerySet& set, const BuiltIndex& index, bool markdow
                     "but cannot be found.\n\n", markdown ? "" : "  ", missing, example.c_str());
 }
 
+// Appends one line per query and configuration, to compare configurations query by query.
+void write_per_query(const fs::path& path, const QuerySet& set, const std::vector<ConfigRun>& runs) {
+    std::ofstream out(path, std::ios::app);
+    for (const auto& run : runs) {
+        for (std::size_t i = 0; i < set.queries.size(); ++i) {
+            const auto& q = set.queries[i];
+            const auto& o = run.outcomes[i];
+            nlohmann::json line = {{"set", set.name}, {"config", run.config->name}, {"qid", q.qid},
+                                   {"split", to_string(q.split)}, {"query", q.text}, {"ndcg", o.scores.ndcg},
+                                   {"recall", o.scores.recall}, {"rr", o.scores.rr}, {"ms", o.ms},
+                                   {"failed", o.failed}, {"ranked", o.ranked}};
+            out << dump_json(line) << '\n';
+        }
+    }
+    if (!out) progress("--per-query: cannot write " + path.string());
+}
+
 // Runs every configuration over the set and prints one table per split. False when interrupted.
 bool run_set(const QuerySet& set, const BuiltIndex& index, const std::vector<Configuration>& configs,
              const Options& options) {
@@ -580,6 +575,7 @@ bool run_set(const QuerySet& set, const BuiltIndex& index, const std::vector<Con
         for (const auto& e : run.errors) std::printf("  %s\n", e.c_str());
     }
     if (options.worst > 0) print_worst(set.name, runs.front(), set.queries, options.worst, md);
+    if (!options.per_query.empty()) write_per_query(options.per_query, set, runs);
     return true;
 }
 
@@ -759,6 +755,8 @@ int main(int argc, char** argv) try {
         ("full-only", po::bool_switch(&full_only), "run only the full configuration and the baseline")
         ("worst", po::value<std::size_t>(&options.worst)->default_value(options.worst)->value_name("N"),
          "also print the N queries of each set with the lowest nDCG@10 under \"full\", with their top 3")
+        ("per-query", po::value<fs::path>(&options.per_query)->value_name("FILE"),
+         "append every query's scores and first page, per configuration, to FILE (JSON Lines)")
         ("corpus", po::value<fs::path>(&options.corpus)->default_value(options.corpus)->value_name("DIR"),
          "our articles (set corpus)")
         ("synonyms", po::value<fs::path>(&options.synonyms)->default_value(options.synonyms)->value_name("DIR"),
@@ -785,7 +783,7 @@ int main(int argc, char** argv) try {
         return kOk;
     }
     for (const auto& p : params)
-        if (!set_param(p)) return usage_error("--param: unknown or malformed \"" + p + "\"", visible);
+        if (!set_ranking_param(g_ranking, p)) return usage_error("--param: unknown or malformed \"" + p + "\"", visible);
     g_full_only = full_only;
     if (split == "dev") options.split = SplitChoice::dev;
     else if (split == "test") options.split = SplitChoice::test;

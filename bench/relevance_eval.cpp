@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <fstream>
 #include <functional>
 #include <unordered_set>
@@ -185,6 +186,36 @@ double percentile(std::vector<double>& values, double p) {
     auto rank = std::size_t(std::ceil(p / 100.0 * double(values.size())));
     rank = std::clamp<std::size_t>(rank, 1, values.size());
     return values[rank - 1];
+}
+
+bool set_ranking_param(RankingParams& ranking, std::string_view assignment) {
+    auto eq = assignment.find('=');
+    if (eq == std::string_view::npos) return false;
+    std::string_view key = assignment.substr(0, eq);
+    std::string text(assignment.substr(eq + 1));
+    char* end = nullptr;
+    double value = std::strtod(text.c_str(), &end);
+    if (text.empty() || end != text.c_str() + text.size()) return false;
+    struct Knob { std::string_view name; double RankingParams::*field; };
+    static const Knob knobs[] = {
+        {"bm25_k1", &RankingParams::bm25_k1}, {"bm25_b", &RankingParams::bm25_b},
+        {"title_weight", &RankingParams::title_weight}, {"heading_weight", &RankingParams::heading_weight},
+        {"name_weight", &RankingParams::name_weight}, {"intent_weight", &RankingParams::intent_weight},
+        {"loose_weight", &RankingParams::loose_weight}, {"exact_bonus", &RankingParams::exact_bonus},
+        {"coord_weight", &RankingParams::coord_weight},
+        {"article_weight", &RankingParams::article_weight},
+    };
+    for (const auto& k : knobs) {
+        if (key == k.name) {
+            ranking.*(k.field) = value;
+            return true;
+        }
+    }
+    if (key == "title_synonyms") {
+        ranking.title_synonyms = value != 0;
+        return true;
+    }
+    return false;
 }
 
 }  // namespace medsearch::bench

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "medsearch/ingest.hpp"
+#include "medsearch/searcher.hpp"
 
 namespace medsearch::bench {
 
@@ -68,5 +69,10 @@ QueryScores score_ranking(const std::vector<std::string>& ranked, const JudgedQu
 
 // Nearest-rank percentile (0 < p ≤ 100) of `values`, which it sorts; 0 when empty.
 double percentile(std::vector<double>& values, double p);
+
+// Applies "NAME=VALUE" (a RankingParams field: bm25_k1, bm25_b, title_weight, heading_weight,
+// name_weight, intent_weight, loose_weight, exact_bonus, coord_weight, article_weight, title_synonyms) to
+// `ranking`, for tuning from the command line. False for an unknown name or a bad value.
+bool set_ranking_param(RankingParams& ranking, std::string_view assignment);
 
 }  // namespace medsearch::bench

@@ -34,74 +34,105 @@ std::vector<std::string> languages_of(const QueryOptions& options) {
     return {"en", "es"};
 }
 
-// A word or phrase in one field.
-Xapian::Query unit_query(const std::vector<std::string>& words, std::string_view prefix,
-                         Analyzer& analyzer, const std::vector<std::string>& languages) {
+using Fields = std::vector<std::string_view>;  // term prefixes of schema.hpp
+
+// A word or phrase in the given fields. Several fields form one OP_SYNONYM: one BM25 term whose
+// wdf adds up over the fields and whose IDF is that of their union (the idea of BM25F), so a
+// heading found in one section, or a title repeated in every section of its article, cannot
+// outweigh the text by its rarity alone.
+Xapian::Query unit_query(const std::vector<std::string>& words, const Fields& fields, Analyzer& analyzer,
+                         const std::vector<std::string>& languages) {
+    std::vector<Xapian::Query> alternatives;
     if (words.size() == 1) {
         std::vector<std::string> stems;
-        for (const auto& lang : languages) {
-            std::string term = std::string(schema::kStemPrefix) + std::string(prefix) + analyzer.stem(words[0], lang);
-            if (std::find(stems.begin(), stems.end(), term) == stems.end()) stems.push_back(term);
+        for (auto prefix : fields) {
+            for (const auto& lang : languages) {
+                // append, not operator+: GCC 12 warns falsely (-Wrestrict) on a chain of temporaries.
+                std::string term(schema::kStemPrefix);
+                term.append(prefix).append(analyzer.stem(words[0], lang));
+                if (std::find(stems.begin(), stems.end(), term) == stems.end()) stems.push_back(term);
+            }
         }
-        if (stems.size() == 1) return Xapian::Query(stems[0]);
-        return Xapian::Query(Xapian::Query::OP_SYNONYM, stems.begin(), stems.end());
+        for (auto& t : stems) alternatives.emplace_back(std::move(t));
+    } else {
+        for (auto prefix : fields) {
+            std::vector<Xapian::Query> terms;
+            for (const auto& w : words) terms.emplace_back(std::string(prefix) + w);
+            alternatives.emplace_back(Xapian::Query::OP_PHRASE, terms.begin(), terms.end(),
+                                      Xapian::termcount(words.size()));
+        }
     }
-    std::vector<Xapian::Query> terms;
-    for (const auto& w : words) terms.emplace_back(std::string(prefix) + w);
-    return Xapian::Query(Xapian::Query::OP_PHRASE, terms.begin(), terms.end(), Xapian::termcount(words.size()));
+    if (alternatives.size() == 1) return alternatives[0];
+    return Xapian::Query(Xapian::Query::OP_SYNONYM, alternatives.begin(), alternatives.end());
 }
 
 // The meaningful words of an unquoted multi-word part, searched loosely: "can't feel my
 // fingers" should still find "numb fingers" when the phrase itself is nowhere in the text.
-Xapian::Query loose_words(const QueryPart& part, std::string_view prefix, Analyzer& analyzer,
+Xapian::Query loose_words(const QueryPart& part, const Fields& fields, Analyzer& analyzer,
                           const std::vector<std::string>& languages, double weight) {
     if (part.quoted || part.words.size() < 2) return Xapian::Query();
     std::vector<Xapian::Query> words;
     for (const auto& w : part.words)
-        if (!is_stopword(w, "")) words.push_back(unit_query({w}, prefix, analyzer, languages));
+        if (!is_stopword(w, "")) words.push_back(unit_query({w}, fields, analyzer, languages));
     if (words.empty()) return Xapian::Query();
     return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
                          Xapian::Query(Xapian::Query::OP_OR, words.begin(), words.end()), weight);
 }
 
-Xapian::Query field_query(const QueryPart& part, std::string_view prefix, Analyzer& analyzer,
-                          const std::vector<std::string>& languages, const RankingParams& ranking,
-                          bool expand = true) {
-    Xapian::Query typed = unit_query(part.words, prefix, analyzer, languages);
-    Xapian::Query loose = loose_words(part, prefix, analyzer, languages, ranking.loose_weight);
-    if (part.synonyms.empty() || !expand) return loose.empty() ? typed : Xapian::Query(Xapian::Query::OP_OR, typed, loose);
+enum class ExactBonus { added, left_out };
+
+// A part in `fields`: its typed form and its synonyms (those in `synonym_fields` only) as one
+// OP_SYNONYM, a bonus for the typed form, and the loose words of a multi-word part.
+Xapian::Query field_query(const QueryPart& part, const Fields& fields, const Fields& synonym_fields,
+                          Analyzer& analyzer, const std::vector<std::string>& languages, const RankingParams& ranking,
+                          ExactBonus bonus = ExactBonus::added) {
+    Xapian::Query typed = unit_query(part.words, fields, analyzer, languages);
+    Xapian::Query loose = loose_words(part, fields, analyzer, languages, ranking.loose_weight);
+    if (part.synonyms.empty() || synonym_fields.empty())
+        return loose.empty() ? typed : Xapian::Query(Xapian::Query::OP_OR, typed, loose);
     std::vector<Xapian::Query> alternatives{typed};
-    for (const auto& s : part.synonyms) alternatives.push_back(unit_query(s.phrase.words, prefix, analyzer, languages));
-    std::vector<Xapian::Query> scored{
-        Xapian::Query(Xapian::Query::OP_SYNONYM, alternatives.begin(), alternatives.end()),
-        Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, typed, ranking.exact_bonus)};
+    for (const auto& s : part.synonyms)
+        alternatives.push_back(unit_query(s.phrase.words, synonym_fields, analyzer, languages));
+    std::vector<Xapian::Query> scored{Xapian::Query(Xapian::Query::OP_SYNONYM, alternatives.begin(), alternatives.end())};
+    if (bonus == ExactBonus::added) scored.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, typed, ranking.exact_bonus);
     if (!loose.empty()) scored.push_back(loose);
     return Xapian::Query(Xapian::Query::OP_OR, scored.begin(), scored.end());
 }
 
-// Every run of consecutive parts, and each single part's synonyms, as a whole-name term,
-// weighted by the share of the query the run covers: a name that is the whole query counts
-// fully, "neuropathy" inside "exercises for neuropathy in feet" a third.
+// Every run of consecutive parts as a whole-name term, weighted by the share of the query the
+// run covers: a name that is the whole query counts fully, "neuropathy" inside "exercises for
+// neuropathy in feet" a third. A single part and its synonyms form one OP_SYNONYM, so an
+// article with five names for the same thing ("nerve pain", "neuralgia" …) is not counted five
+// times.
 Xapian::Query names_query(const ParsedQuery& parsed, double weight) {
     std::vector<std::string> seen;
     std::vector<Xapian::Query> terms;
     const auto& parts = parsed.parts;
     const double total = double(parts.size());
-    auto add = [&](const std::vector<std::string>& words, std::size_t covered) {
+    auto term_of = [&](const std::vector<std::string>& words) -> std::optional<std::string> {
         std::string key = name_key(words);
-        if (key.empty() || key.size() > 200) return;
+        if (key.empty() || key.size() > 200) return std::nullopt;
         std::string term = std::string(schema::kNamePrefix) + key;
-        if (std::find(seen.begin(), seen.end(), term) != seen.end()) return;
+        if (std::find(seen.begin(), seen.end(), term) != seen.end()) return std::nullopt;
         seen.push_back(term);
-        terms.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(term), weight * double(covered) / total);
+        return term;
+    };
+    auto add = [&](std::vector<Xapian::Query> names, std::size_t covered) {
+        if (names.empty()) return;
+        Xapian::Query q = names.size() == 1 ? names[0] : Xapian::Query(Xapian::Query::OP_SYNONYM, names.begin(), names.end());
+        terms.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, q, weight * double(covered) / total);
     };
     for (std::size_t i = 0; i < parts.size(); ++i) {
-        std::vector<std::string> words;
-        for (std::size_t j = i; j < parts.size() && j < i + kMaxNameParts; ++j) {
+        std::vector<Xapian::Query> single;
+        if (auto t = term_of(parts[i].words)) single.emplace_back(*t);
+        for (const auto& s : parts[i].synonyms)
+            if (auto t = term_of(s.phrase.words)) single.emplace_back(*t);
+        add(std::move(single), 1);
+        std::vector<std::string> words = parts[i].words;
+        for (std::size_t j = i + 1; j < parts.size() && j < i + kMaxNameParts; ++j) {
             words.insert(words.end(), parts[j].words.begin(), parts[j].words.end());
-            add(words, j - i + 1);
+            if (auto t = term_of(words)) add({Xapian::Query(*t)}, j - i + 1);
         }
-        for (const auto& s : parts[i].synonyms) add(s.phrase.words, 1);
     }
     if (terms.empty()) return Xapian::Query();
     return Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
@@ -180,44 +211,123 @@ ParsedQuery parse_query(std::string_view text, Analyzer& analyzer, const Synonym
     return parsed;
 }
 
-Xapian::Query build_query(const ParsedQuery& parsed, Analyzer& analyzer, const QueryOptions& options) {
+Xapian::BM25Weight bm25_weight(const RankingParams& r) {
+    // k1, k2, k3, b, min_normlen.
+    return Xapian::BM25Weight(r.bm25_k1, 0, 1, r.bm25_b, 0.5);
+}
+
+Xapian::Query article_context(const Xapian::Database& db, const Xapian::Query& query, const RankingParams& ranking) {
+    if (ranking.article_weight <= 0 || query.empty()) return Xapian::Query();
+    Xapian::Enquire enquire(db);
+    enquire.set_query(query);
+    enquire.set_weighting_scheme(bm25_weight(ranking));
+    enquire.set_collapse_key(schema::kSlotArticle);
+    Xapian::MSet best = enquire.get_mset(0, kContextArticles);
+    if (best.empty()) return Xapian::Query();
+    auto* source = new Xapian::ValueMapPostingSource(schema::kSlotArticle);
+    for (auto it = best.begin(); it != best.end(); ++it) source->add_mapping(it.get_collapse_key(), it.get_weight());
+    return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(source->release()), ranking.article_weight);
+}
+
+void add_name_intent(ParsedQuery& parsed, const Xapian::Database& db, const QueryOptions& options) {
+    if (!options.intent || parsed.intent || parsed.parts.empty()) return;
+    auto is_name = [&](const std::vector<std::string>& words) {
+        return db.term_exists(std::string(schema::kNamePrefix) + name_key(words));
+    };
+    std::vector<std::string> words;
+    for (const auto& p : parsed.parts) words.insert(words.end(), p.words.begin(), p.words.end());
+    bool named = is_name(words);
+    // One part standing for a name through the vocabulary ("neuropathy" for "nerve pain") too.
+    if (!named && parsed.parts.size() == 1)
+        for (const auto& s : parsed.parts[0].synonyms) named = named || is_name(s.phrase.words);
+    if (named) parsed.intent = SectionKind::definition;
+}
+
+QueryPlan plan_query(const ParsedQuery& parsed, Analyzer& analyzer, const QueryOptions& options) {
     const auto languages = languages_of(options);
-    std::vector<Xapian::Query> parts;
     const RankingParams& r = options.ranking;
-    std::vector<Xapian::Query> bodies;
-    for (const auto& part : parsed.parts) {
-        Xapian::Query body = field_query(part, schema::kBodyPrefix, analyzer, languages, r);
-        bodies.push_back(body);
-        if (!options.field_boosts) {
-            parts.push_back(body);
-            continue;
-        }
-        Xapian::Query heading(Xapian::Query::OP_SCALE_WEIGHT,
-                              field_query(part, schema::kHeadingPrefix, analyzer, languages, r), r.heading_weight);
-        Xapian::Query title(Xapian::Query::OP_SCALE_WEIGHT,
-                            field_query(part, schema::kTitlePrefix, analyzer, languages, r, r.title_synonyms),
-                            r.title_weight);
-        std::vector<Xapian::Query> fields{body, heading, title};
-        parts.emplace_back(Xapian::Query::OP_OR, fields.begin(), fields.end());
-    }
-    if (parts.empty()) return Xapian::Query();
+    const Fields body{schema::kBodyPrefix};
+    const Fields heading{schema::kHeadingPrefix};
+    const Fields title{schema::kTitlePrefix};
+    // Body, heading and title as one term; synonyms stay out of titles unless asked for.
+    const Fields all{schema::kBodyPrefix, schema::kHeadingPrefix, schema::kTitlePrefix};
+    const Fields expanded = r.title_synonyms ? all : Fields{schema::kBodyPrefix, schema::kHeadingPrefix};
+    QueryPlan plan;
     // Coordination: a section whose text has every part of the query ("pins and needles" and
     // "socks") answers it better than one that repeats a single part; BM25 alone cannot tell.
-    if (options.field_boosts && r.coord_weight > 0 && bodies.size() > 1)
-        parts.emplace_back(Xapian::Query::OP_SCALE_WEIGHT,
-                           Xapian::Query(Xapian::Query::OP_AND, bodies.begin(), bodies.end()), r.coord_weight);
+    // Its parts leave out the exact bonus: with the typed phrase twice under the OP_AND (in the
+    // synonym group and as the bonus) beside loose words, Xapian 1.4 reads document lengths out
+    // of docid order and re-reads the same postlist blocks ~20,000 times ("What are the symptoms
+    // of Human T-cell leukemia virus type 2 ?": 52 ms, 5 ms without).
+    const bool coordinate = options.field_boosts && r.coord_weight > 0 && parsed.parts.size() > 1;
+    std::vector<Xapian::Query> texts;
+    for (std::size_t p = 0; p < parsed.parts.size(); ++p) {
+        const auto& part = parsed.parts[p];
+        if (!options.field_boosts) {
+            plan.components.push_back(
+                QueryComponent{"body: " + part.typed, p, field_query(part, body, body, analyzer, languages, r)});
+            continue;
+        }
+        plan.components.push_back(
+            QueryComponent{"text: " + part.typed, p, field_query(part, all, expanded, analyzer, languages, r)});
+        if (coordinate)
+            texts.push_back(field_query(part, all, expanded, analyzer, languages, r, ExactBonus::left_out));
+        if (r.heading_weight > 0)
+            plan.components.push_back(QueryComponent{
+                "heading: " + part.typed, p,
+                Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
+                              field_query(part, heading, heading, analyzer, languages, r), r.heading_weight)});
+        if (r.title_weight > 0)
+            plan.components.push_back(QueryComponent{
+                "title: " + part.typed, p,
+                Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
+                              field_query(part, title, r.title_synonyms ? title : Fields{}, analyzer, languages, r),
+                              r.title_weight)});
+    }
+    if (plan.components.empty()) return plan;
+    if (coordinate)
+        plan.components.push_back(QueryComponent{
+            "coordination", QueryComponent::kWholeQuery,
+            Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
+                          Xapian::Query(Xapian::Query::OP_AND, texts.begin(), texts.end()), r.coord_weight)});
     if (options.field_boosts) {
         Xapian::Query names = names_query(parsed, r.name_weight);
-        if (!names.empty()) parts.push_back(names);
+        if (!names.empty()) plan.components.push_back(QueryComponent{"names", QueryComponent::kWholeQuery, names});
     }
-    Xapian::Query query = parts.size() == 1 ? parts[0] : Xapian::Query(Xapian::Query::OP_OR, parts.begin(), parts.end());
     if (options.intent && parsed.intent) {
-        // AND_MAYBE: the kind adds weight to sections that match anyway, and finds none by itself.
-        Xapian::Query kind(std::string(schema::kKindPrefix) + std::string(to_string(*parsed.intent)));
-        query = Xapian::Query(Xapian::Query::OP_AND_MAYBE, query,
-                              Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, kind, r.intent_weight));
+        plan.boost_label = "intent: " + std::string(to_string(*parsed.intent));
+        plan.boost = Xapian::Query(
+            Xapian::Query::OP_SCALE_WEIGHT,
+            Xapian::Query(std::string(schema::kKindPrefix) + std::string(to_string(*parsed.intent))), r.intent_weight);
     }
+    return plan;
+}
+
+Xapian::Query QueryPlan::combined() const {
+    // The fields of one part form one OR, so descriptions read part by part.
+    std::vector<Xapian::Query> groups;
+    for (std::size_t i = 0; i < components.size();) {
+        std::size_t j = i + 1;
+        if (components[i].part != QueryComponent::kWholeQuery)
+            while (j < components.size() && components[j].part == components[i].part) ++j;
+        if (j - i == 1) {
+            groups.push_back(components[i].query);
+        } else {
+            std::vector<Xapian::Query> fields;
+            for (std::size_t k = i; k < j; ++k) fields.push_back(components[k].query);
+            groups.emplace_back(Xapian::Query::OP_OR, fields.begin(), fields.end());
+        }
+        i = j;
+    }
+    if (groups.empty()) return Xapian::Query();
+    Xapian::Query query = groups.size() == 1 ? groups[0] : Xapian::Query(Xapian::Query::OP_OR, groups.begin(), groups.end());
+    // AND_MAYBE: the boost adds weight to sections that match anyway, and finds none by itself.
+    if (!boost.empty()) query = Xapian::Query(Xapian::Query::OP_AND_MAYBE, query, boost);
     return query;
+}
+
+Xapian::Query build_query(const ParsedQuery& parsed, Analyzer& analyzer, const QueryOptions& options) {
+    return plan_query(parsed, analyzer, options).combined();
 }
 
 }  // namespace medsearch

@@ -45,7 +45,40 @@ struct ParsedQuery {
 ParsedQuery parse_query(std::string_view text, Analyzer& analyzer, const SynonymMap* synonyms,
                         const QueryOptions& options);
 
-// The Xapian query for `parsed`: per part, per field, OP_SYNONYM over the typed form and its
+// The weighting scheme every search uses, from the tunable parameters.
+Xapian::BM25Weight bm25_weight(const RankingParams& ranking);
+
+// A section list ranks each section on its own, yet a section of an article whose best section
+// answers the query well is more likely to help than an equal one elsewhere. The weight to add,
+// with OP_AND_MAYBE, to the sections of the kContextArticles best articles for `query`:
+// article_weight × the article's best section weight. Empty when article_weight is 0 or nothing
+// matches. Runs `query` once, grouped by article.
+Xapian::Query article_context(const Xapian::Database& db, const Xapian::Query& query, const RankingParams& ranking);
+inline constexpr Xapian::doccount kContextArticles = 10;
+
+// A query that is exactly an article's name (an XN term of `db`) asks what that thing is:
+// sets the definition intent when the cue words gave none.
+void add_name_intent(ParsedQuery& parsed, const Xapian::Database& db, const QueryOptions& options);
+
+// One scored piece of the query: a part in one field, or a whole-query bonus. Each adds its
+// own weight where it matches (OP_OR sums them), which is what lets a score be explained.
+struct QueryComponent {
+    static constexpr std::size_t kWholeQuery = std::size_t(-1);
+    std::string label;  // "body: nerve pain", "title: nerve pain", "coordination", "names"
+    std::size_t part;   // index into ParsedQuery::parts, or kWholeQuery
+    Xapian::Query query;
+};
+
+struct QueryPlan {
+    std::vector<QueryComponent> components;
+    std::string boost_label;  // "intent: treatment"
+    Xapian::Query boost;      // adds weight only where the components match; may be empty
+    Xapian::Query combined() const;
+};
+
+QueryPlan plan_query(const ParsedQuery& parsed, Analyzer& analyzer, const QueryOptions& options);
+
+// The Xapian query for `parsed` (plan_query(...).combined()): per part, per field, OP_SYNONYM over the typed form and its
 // expansions (phrases as OP_PHRASE of unstemmed terms, words as stemmed terms), plus a small
 // bonus for the typed form so a synonym hit never outranks an exact one.
 Xapian::Query build_query(const ParsedQuery& parsed, Analyzer& analyzer, const QueryOptions& options);

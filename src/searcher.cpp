@@ -31,11 +31,6 @@ constexpr std::size_t kMaxOffset = 10000;
 // A query finding fewer results than this is retried with its spelling correction.
 constexpr std::size_t kRetryBelow = 3;
 
-Xapian::BM25Weight bm25(const RankingParams& r) {
-    // k1, k2, k3, b, min_normlen.
-    return Xapian::BM25Weight(r.bm25_k1, 0, 1, r.bm25_b, 0.5);
-}
-
 }  // namespace
 
 // What the directory's stub points at; empty when there is no stub (a plain database).
@@ -83,12 +78,7 @@ struct Searcher::Impl {
 
     ParsedQuery parse(const std::string& text, const QueryOptions& options) {
         ParsedQuery parsed = parse_query(text, analyzer, &synonyms, options);
-        // A query that is exactly an article's name asks what that thing is.
-        if (options.intent && !parsed.intent && !parsed.parts.empty()) {
-            std::vector<std::string> words;
-            for (const auto& p : parsed.parts) words.insert(words.end(), p.words.begin(), p.words.end());
-            if (db.term_exists(std::string(schema::kNamePrefix) + name_key(words))) parsed.intent = SectionKind::definition;
-        }
+        add_name_intent(parsed, db, options);
         return parsed;
     }
 
@@ -151,10 +141,14 @@ struct Searcher::Impl {
                                   Xapian::Query(std::string(schema::kLanguagePrefix) + request.language));
         if (query.empty()) return response;
 
+        const bool grouped = request.group == Grouping::article;
+        if (!grouped && request.features.article_context) {
+            Xapian::Query context = article_context(db, query, options.ranking);
+            if (!context.empty()) query = Xapian::Query(Xapian::Query::OP_AND_MAYBE, query, context);
+        }
         Xapian::Enquire enquire(db);
         enquire.set_query(query);
-        enquire.set_weighting_scheme(bm25(options.ranking));
-        const bool grouped = request.group == Grouping::article;
+        enquire.set_weighting_scheme(bm25_weight(options.ranking));
         if (grouped) enquire.set_collapse_key(schema::kSlotArticle);
         const auto offset = Xapian::doccount((request.page - 1) * request.size);
         Xapian::MSet mset = enquire.get_mset(offset, Xapian::doccount(request.size), kCheckAtLeast);
@@ -185,7 +179,7 @@ struct Searcher::Impl {
                                  Xapian::Query(Xapian::Query::OP_OR, filters.begin(), filters.end()));
         Xapian::Enquire enquire(db);
         enquire.set_query(restricted);
-        enquire.set_weighting_scheme(bm25(options.ranking));
+        enquire.set_weighting_scheme(bm25_weight(options.ranking));
         Xapian::MSet mset = enquire.get_mset(0, Xapian::doccount(ids.size() * 12));
         std::unordered_map<std::string, std::size_t> hit_of;
         for (std::size_t i = 0; i < response.hits.size(); ++i) hit_of[response.hits[i].article.id] = i;

@@ -25,6 +25,7 @@ struct SearchFeatures {
     bool field_boosts = true;  // title and heading fields weighted above body text
     bool intent = true;        // "how is X treated" favours treatment sections (a boost, not a filter)
     bool spelling = true;      // "did you mean", and a retry with it when the query finds (almost) nothing
+    bool article_context = true;  // section lists: sections of the best-matching articles lifted
 };
 
 // Ranking weights, exposed for tuning by bench/relevance; the defaults were chosen on its
@@ -32,13 +33,17 @@ struct SearchFeatures {
 struct RankingParams {
     double bm25_k1 = 1.2;
     double bm25_b = 0.4;          // length normalisation: 0 none, 1 full; 0.75 over-rewarded short sections
-    double title_weight = 1.0;    // title and also-called names
-    double heading_weight = 1.0;
+    // Each query part is one BM25 term over the body, heading and title of a section (their wdf
+    // added up, the IDF of their union), so the text decides and a rare heading cannot outweigh
+    // it. These add the heading or title match once more, as a separate term.
+    double title_weight = 0.25;   // title and also-called names
+    double heading_weight = 0;
     double name_weight = 1.0;     // the query (or a run of it) is exactly an article's name
     double intent_weight = 3.0;   // section kind the query asks for
     double loose_weight = 0.5;    // the separate words of a multi-word synonym entry
     double exact_bonus = 0.25;    // the typed form over its synonyms
     double coord_weight = 0.5;    // extra weight for sections matching every part of the query
+    double article_weight = 0.5;  // article_context: share of the article's best section weight added
     bool title_synonyms = false;  // expanding synonyms in titles too let umbrella articles win everything
 };
 

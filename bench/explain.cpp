@@ -1,0 +1,163 @@
+// medsearch-explain: why a query ranks its sections the way it does. Runs one query against a
+// published index the way /api/search?group=section does (same parsing, synonyms, intent,
+// weights and article context; no spelling retry) and prints, for each of the top sections, the
+// weight every query component adds: each part's text (body, heading and title as one term), the
+// separate heading and title terms, the coordination and whole-name bonuses, the section-intent
+// boost and the article context. A tool for tuning RankingParams, not part of the API.
+//
+// Each component is weighed on its own, so a term repeated across components (its
+// within-query frequency) can make the parts sum to slightly more or less than the score.
+//
+//   medsearch-explain --db build/index [--size 10] [--lang en] [--param NAME=VALUE]... QUERY...
+//
+// Exit status: 0 done, 1 the index could not be read, 2 usage.
+#include <boost/program_options.hpp>
+
+#include <xapian.h>
+
+#include <cstdio>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "medsearch/analyzer.hpp"
+#include "medsearch/schema.hpp"
+#include "medsearch/synonyms.hpp"
+#include "query_builder.hpp"
+#include "relevance_eval.hpp"
+#include "stored_section.hpp"
+
+namespace po = boost::program_options;
+using namespace medsearch;
+
+namespace {
+
+// The weight `query` gives document `did` alone, 0 when it does not match it.
+double weight_in(Xapian::Database& db, const Xapian::Query& query, const std::string& id_term,
+                 const RankingParams& ranking) {
+    Xapian::Enquire enquire(db);
+    enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, query, Xapian::Query(id_term)));
+    enquire.set_weighting_scheme(bm25_weight(ranking));
+    Xapian::MSet mset = enquire.get_mset(0, 1);
+    return mset.empty() ? 0.0 : mset.begin().get_weight();
+}
+
+std::string id_term_of(Xapian::Database& db, Xapian::docid did) {
+    auto it = db.termlist_begin(did);
+    it.skip_to(std::string(schema::kIdPrefix));
+    if (it == db.termlist_end(did) || (*it).rfind(schema::kIdPrefix, 0) != 0) return {};
+    return *it;
+}
+
+int explain(const std::string& db_path, const std::string& text, std::size_t size, const QueryOptions& options) {
+    Xapian::Database db(db_path);
+    Analyzer analyzer;
+    SynonymMap synonyms;
+    std::string data = db.get_metadata(std::string(schema::kMetaSynonyms));
+    if (!data.empty() && !SynonymMap::deserialize(data, analyzer, synonyms)) {
+        std::fprintf(stderr, "medsearch-explain: %s: stored synonyms are unreadable\n", db_path.c_str());
+        return 1;
+    }
+    ParsedQuery parsed = parse_query(text, analyzer, &synonyms, options);
+    add_name_intent(parsed, db, options);
+    QueryPlan plan = plan_query(parsed, analyzer, options);
+    Xapian::Query query = plan.combined();
+    if (!options.language.empty() && !query.empty())
+        query = Xapian::Query(Xapian::Query::OP_FILTER, query,
+                              Xapian::Query(std::string(schema::kLanguagePrefix) + options.language));
+    std::printf("query: %s\n", text.c_str());
+    for (const auto& part : parsed.parts) {
+        std::printf("  part \"%s\"%s%s, %zu synonym(s)", part.typed.c_str(), part.quoted ? " quoted" : "",
+                    part.abbreviation ? " abbreviation" : "", part.synonyms.size());
+        for (std::size_t i = 0; i < part.synonyms.size() && i < 6; ++i) {
+            std::string words;
+            for (const auto& w : part.synonyms[i].phrase.words) words.append(words.empty() ? "" : " ").append(w);
+            std::printf("%s%s", i == 0 ? ": " : ", ", words.c_str());
+        }
+        std::printf("\n");
+    }
+    if (!plan.boost_label.empty()) std::printf("  %s\n", plan.boost_label.c_str());
+    if (query.empty()) return 0;
+    std::printf("xapian: %s\n\n", query.get_description().c_str());
+
+    // The section list of /api/search?group=section: the article context on top.
+    const Xapian::Query context = article_context(db, query, options.ranking);
+    const Xapian::Query ranked = context.empty() ? query : Xapian::Query(Xapian::Query::OP_AND_MAYBE, query, context);
+    Xapian::Enquire enquire(db);
+    enquire.set_query(ranked);
+    enquire.set_weighting_scheme(bm25_weight(options.ranking));
+    Xapian::MSet mset = enquire.get_mset(0, Xapian::doccount(size));
+    std::size_t rank = 0;
+    for (auto it = mset.begin(); it != mset.end(); ++it) {
+        StoredSection stored;
+        decode_section(it.get_document().get_data(), stored);
+        std::printf("%2zu. %7.3f  %s#%s  (%s)\n", ++rank, it.get_weight(), stored.article.id.c_str(),
+                    stored.section.anchor.c_str(), std::string(to_string(stored.section.kind)).c_str());
+        const std::string id_term = id_term_of(db, *it);
+        double sum = 0;
+        for (const auto& c : plan.components) {
+            double w = weight_in(db, c.query, id_term, options.ranking);
+            sum += w;
+            if (w > 0) std::printf("      %7.3f  %s\n", w, c.label.c_str());
+        }
+        if (!plan.boost.empty()) {
+            double w = weight_in(db, plan.boost, id_term, options.ranking);
+            sum += w;
+            if (w > 0) std::printf("      %7.3f  %s\n", w, plan.boost_label.c_str());
+        }
+        if (!context.empty()) {
+            double w = weight_in(db, context, id_term, options.ranking);
+            sum += w;
+            if (w > 0) std::printf("      %7.3f  article context\n", w);
+        }
+        std::printf("      %7.3f  sum of the parts\n", sum);
+    }
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) try {
+    std::string db;
+    std::size_t size = 10;
+    std::vector<std::string> params, words;
+    QueryOptions options;
+    po::options_description visible("medsearch-explain --db DIR [options] QUERY...");
+    visible.add_options()
+        ("help", "show this help")
+        ("db", po::value<std::string>(&db)->value_name("DIR"), "published index (medsearch-index --db DIR)")
+        ("size", po::value<std::size_t>(&size)->default_value(size)->value_name("N"), "sections shown")
+        ("lang", po::value<std::string>(&options.language)->value_name("CODE"), "en or es; default every language")
+        ("param", po::value<std::vector<std::string>>(&params)->value_name("NAME=VALUE"),
+         "override a RankingParams weight, as medsearch-bench-relevance --param; repeatable");
+    po::options_description all;
+    all.add(visible).add_options()("query", po::value<std::vector<std::string>>(&words));
+    po::positional_options_description positional;
+    positional.add("query", -1);
+    po::variables_map vm;
+    po::store(po::command_line_parser(argc, argv).options(all).positional(positional).run(), vm);
+    po::notify(vm);
+    if (vm.count("help")) {
+        std::cout << visible << "\n";
+        return 0;
+    }
+    if (db.empty() || words.empty()) {
+        std::cerr << "medsearch-explain: --db and a query are required\n" << visible << "\n";
+        return 2;
+    }
+    for (const auto& p : params) {
+        if (!bench::set_ranking_param(options.ranking, p)) {
+            std::cerr << "medsearch-explain: --param: unknown or malformed \"" << p << "\"\n";
+            return 2;
+        }
+    }
+    std::string text;
+    for (const auto& w : words) text.append(text.empty() ? "" : " ").append(w);
+    return explain(db, text, size, options);
+} catch (const po::error& e) {
+    std::cerr << "medsearch-explain: " << e.what() << "\n";
+    return 2;
+} catch (const Xapian::Error& e) {
+    std::cerr << "medsearch-explain: " << e.get_description() << "\n";
+    return 1;
+}

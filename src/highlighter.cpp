@@ -38,12 +38,13 @@ void add_unique(std::vector<MatchInfo>& list, const MatchInfo& m) {
 Highlighter::Highlighter(const ParsedQuery& query, Analyzer& analyzer) : query_(query), analyzer_(analyzer) {
     for (std::size_t p = 0; p < query.parts.size(); ++p) {
         const auto& part = query.parts[p];
-        alternatives_.push_back(Alternative{p, part.words, false});
-        for (const auto& s : part.synonyms) alternatives_.push_back(Alternative{p, s.phrase.words, true});
+        alternatives_.push_back(Alternative{p, part.words, nullptr});
+        for (const auto& s : part.synonyms)
+            alternatives_.push_back(Alternative{p, s.phrase.words, s.abbreviation ? "abbreviation" : "synonym"});
         // The query searches a multi-word part's words loosely too, so mark them where they stand alone.
         if (!part.quoted && part.words.size() > 1)
             for (const auto& w : part.words)
-                if (!is_stopword(w, "")) alternatives_.push_back(Alternative{p, {w}, false});
+                if (!is_stopword(w, "")) alternatives_.push_back(Alternative{p, {w}, nullptr});
     }
     for (std::size_t a = 0; a < alternatives_.size(); ++a) {
         const auto& alt = alternatives_[a];
@@ -95,7 +96,7 @@ std::vector<Highlighter::Found> Highlighter::match(const std::vector<Token>& tok
                 if (same) {
                     hit = &alt;
                     length = n;
-                    via = alt.synonym ? "synonym" : "text";
+                    via = alt.via ? alt.via : "text";
                     break;
                 }
             }
@@ -105,11 +106,11 @@ std::vector<Highlighter::Found> Highlighter::match(const std::vector<Token>& tok
             for (std::size_t a : single_words_with_stem(stem_of(tokens[i].word, language), language)) {
                 const auto& alt = alternatives_[a];
                 bool exact = alt.words[0] == tokens[i].word;
-                if (!hit || (!alt.synonym && hit->synonym) || exact) {
+                if (!hit || (!alt.via && hit->via) || exact) {
                     hit = &alt;
-                    via = alt.synonym ? "synonym" : (exact ? "text" : "stem");
+                    via = alt.via ? alt.via : (exact ? "text" : "stem");
                 }
-                if (exact && !alt.synonym) break;
+                if (exact && !alt.via) break;
             }
         }
         if (!hit) {

@@ -82,9 +82,15 @@ struct Searcher::Impl {
         return parsed;
     }
 
+    struct Correction {
+        std::string typed;       // as in the query
+        std::string suggestion;  // as in the corrected query
+    };
+
     // The query with each unknown word replaced by the index's suggestion; empty if none.
     // Never touches words the index or the vocabulary knows, nor abbreviations.
-    std::string spelling_correction(const std::string& text, const ParsedQuery& parsed) {
+    std::string spelling_correction(const std::string& text, const ParsedQuery& parsed,
+                                    std::vector<Correction>& corrections) {
         std::string corrected;
         std::size_t cursor = 0;
         bool changed = false;
@@ -96,6 +102,7 @@ struct Searcher::Impl {
             if (suggestion.empty() || suggestion == word) continue;
             corrected.append(text, cursor, part.begin - cursor);
             corrected += suggestion;
+            corrections.push_back(Correction{part.typed, suggestion});
             cursor = part.end;
             changed = true;
         }
@@ -115,7 +122,8 @@ struct Searcher::Impl {
         ParsedQuery parsed = parse(request.query, options);
         SearchResponse response = execute(request, parsed, options);
         if (request.features.spelling) {
-            response.corrected = spelling_correction(request.query, parsed);
+            std::vector<Correction> corrections;
+            response.corrected = spelling_correction(request.query, parsed, corrections);
             if (!response.corrected.empty() && response.total < kRetryBelow) {
                 ParsedQuery retry = parse(response.corrected, options);
                 SearchResponse second = execute(request, retry, options);
@@ -123,12 +131,25 @@ struct Searcher::Impl {
                     second.corrected = response.corrected;
                     second.corrected_applied = true;
                     response = std::move(second);
+                    explain_corrections(corrections, response);
                 }
             }
         }
         response.query = request.query;
         response.took_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
         return response;
+    }
+
+    // Matches of a corrected word name the word as typed and say they came through the spelling.
+    static void explain_corrections(const std::vector<Correction>& corrections, SearchResponse& response) {
+        for (auto& hit : response.hits)
+            for (auto& section : hit.sections)
+                for (auto& m : section.matched)
+                    for (const auto& c : corrections)
+                        if (m.query == c.suggestion) {
+                            m.query = c.typed;
+                            m.via = "spelling";
+                        }
     }
 
     SearchResponse execute(const SearchRequest& request, const ParsedQuery& parsed, const QueryOptions& options) {

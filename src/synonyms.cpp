@@ -233,7 +233,10 @@ std::vector<SynonymMap::Expansion> SynonymMap::lookup(const std::vector<std::str
         if (auto it = map_.find("^" + key); it != map_.end()) {
             for (const auto& e : it->second) {
                 bool seen = std::any_of(out.begin(), out.end(), [&](const Expansion& x) { return x.phrase == e.phrase; });
-                if (!seen) out.push_back(e);
+                if (!seen) {
+                    out.push_back(e);
+                    out.back().abbreviation = true;
+                }
             }
         }
     }

@@ -62,7 +62,8 @@ struct SearchRequest {
 struct MatchInfo {
     std::string query;  // the query word or phrase as typed
     std::string term;   // the word or phrase found in the section, folded
-    std::string via;    // "text", "stem" or "synonym"
+    std::string via;    // "text", "stem", "synonym", "abbreviation" (an expansion of a word typed
+                        // in capitals, "MS"), or "spelling" (found through the spelling correction)
 };
 
 struct SectionHit {

@@ -44,7 +44,8 @@ public:
     // it in capitals, which abbreviation entries require. Empty when it has no synonyms.
     struct Expansion {
         SynonymPhrase phrase;
-        std::string origin;  // "synonyms/lay.txt:12"
+        std::string origin;         // "synonyms/lay.txt:12"
+        bool abbreviation = false;  // found through an abbreviation entry ("MS" typed in capitals)
     };
     std::vector<Expansion> lookup(const std::vector<std::string>& words, bool typed_in_caps) const;
 

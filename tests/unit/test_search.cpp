@@ -52,7 +52,19 @@ std::vector<Article> corpus() {
     es.language = "es";
     es.sections = {section("resumen", "Resumen", SectionKind::definition,
                            "El dolor de nervios viene de nervios dañados.")};
-    return {pain, gbs, ctsl, es};
+    Article sjogren;
+    sjogren.id = "sjogren-syndrome";
+    sjogren.title = "Sjögren Syndrome";
+    sjogren.sections = {section("overview", "Overview", SectionKind::definition,
+                                "Sjögren syndrome dries the eyes and mouth. A nerve in the face may ache, "
+                                "and pain in the joints is common. Some notice œdema of the ankles; naïve "
+                                "advice to drink more water rarely helps.")};
+    Article ms;
+    ms.id = "multiple-sclerosis-pain";
+    ms.title = "Multiple Sclerosis Pain";
+    ms.sections = {section("overview", "Overview", SectionKind::definition,
+                           "Multiple sclerosis can bring burning feelings in the legs and a tight band around the chest.")};
+    return {pain, gbs, ctsl, es, sjogren, ms};
 }
 
 struct Index {
@@ -62,7 +74,8 @@ struct Index {
         SynonymMap synonyms;
         std::vector<Diagnostic> problems;
         REQUIRE(synonyms.add_solr("neuropathy, nerve pain, neuralgia, neuropathic pain\n"
-                                  "pins and needles => paresthesia, tingling\n",
+                                  "pins and needles => paresthesia, tingling\n"
+                                  "MS => multiple sclerosis\n",
                                   "test.txt", analyzer, problems));
         auto builder = IndexBuilder::begin(dir.path());
         REQUIRE(builder.ok());
@@ -265,4 +278,115 @@ TEST_CASE("a duplicate article id is refused", "[index]") {
     auto again = builder.value().add(articles[0]);
     REQUIRE_FALSE(again.ok());
     CHECK(again.error().code == Errc::invalid_input);
+}
+
+// ---- regressions for failures users report in other engines, and explanations ----
+
+namespace {
+bool has_match(const SectionHit& s, const std::string& query, const std::string& term, const std::string& via) {
+    return std::any_of(s.matched.begin(), s.matched.end(),
+                       [&](const MatchInfo& m) { return m.query == query && m.term == term && m.via == via; });
+}
+const SectionHit* find_section(const SearchResponse& r, const std::string& key) {
+    for (const auto& h : r.hits)
+        for (const auto& s : h.sections)
+            if (h.article.id + "#" + s.anchor == key) return &s;
+    return nullptr;
+}
+}  // namespace
+
+TEST_CASE("regression: a multi-word synonym inside a quoted phrase is expanded and highlighted", "[search][synonyms]") {
+    Index index;
+    auto searcher = index.open();
+    auto r = search(searcher, "\"nerve pain\"", Grouping::section);
+    const SectionHit* treatment = find_section(r, "neuropathic-pain#treatment");
+    REQUIRE(treatment != nullptr);
+    CHECK(treatment->snippet_html.find("<mark>neuralgia</mark>") != std::string::npos);
+    CHECK(treatment->snippet_html.find("<mark>nerve pain</mark>") != std::string::npos);
+    CHECK(has_match(*treatment, "nerve pain", "neuralgia", "synonym"));
+}
+
+TEST_CASE("regression: the words of a multi-word synonym are not highlighted apart", "[search][synonyms]") {
+    Index index;
+    auto searcher = index.open();
+    // "neuropathy" expands to the phrase "nerve pain"; the Sjögren text has "nerve" and "pain"
+    // far apart, which is not the phrase and must not be marked.
+    auto r = search(searcher, "neuropathy joints", Grouping::section);
+    const SectionHit* sjogren = find_section(r, "sjogren-syndrome#overview");
+    REQUIRE(sjogren != nullptr);
+    CHECK(sjogren->snippet_html.find("<mark>joints</mark>") != std::string::npos);
+    CHECK(sjogren->snippet_html.find("<mark>nerve</mark>") == std::string::npos);
+    CHECK(sjogren->snippet_html.find("<mark>pain</mark>") == std::string::npos);
+}
+
+TEST_CASE("regression: a hit found through a synonym says what matched", "[search][synonyms]") {
+    Index index;
+    auto searcher = index.open();
+    auto r = search(searcher, "neuropathy", Grouping::section);
+    REQUIRE_FALSE(r.hits.empty());
+    bool via_synonym = false;
+    for (const auto& hit : r.hits) {
+        CAPTURE(hit.article.id, hit.sections.front().anchor);
+        CHECK_FALSE(hit.sections.front().matched.empty());
+        for (const auto& m : hit.sections.front().matched) via_synonym = via_synonym || m.via == "synonym";
+    }
+    CHECK(via_synonym);
+}
+
+TEST_CASE("regression: synonyms are expanded in long queries too", "[search][synonyms]") {
+    Index index;
+    auto searcher = index.open();
+    auto r = search(searcher, "my doctor says the burning in my feet at night could be neuropathy", Grouping::section);
+    const SectionHit* treatment = find_section(r, "neuropathic-pain#treatment");
+    REQUIRE(treatment != nullptr);
+    CHECK(has_match(*treatment, "neuropathy", "neuralgia", "synonym"));
+}
+
+TEST_CASE("abbreviations expand only when typed in capitals, and say so", "[search][abbreviations]") {
+    Index index;
+    auto searcher = index.open();
+    auto upper = search(searcher, "MS", Grouping::section);
+    const SectionHit* ms = find_section(upper, "multiple-sclerosis-pain#overview");
+    REQUIRE(ms != nullptr);
+    CHECK(has_match(*ms, "MS", "multiple sclerosis", "abbreviation"));
+    CHECK(ms->snippet_html.find("<mark>Multiple sclerosis</mark>") != std::string::npos);
+    // Lower case is the word "ms", not the abbreviation: nothing about multiple sclerosis.
+    auto lower = search(searcher, "ms", Grouping::section);
+    CHECK(find_section(lower, "multiple-sclerosis-pain#overview") == nullptr);
+    CHECK(lower.corrected != "multiple sclerosis");
+}
+
+TEST_CASE("spelling: an unknown word is corrected and explained, known words and abbreviations never", "[search][spelling]") {
+    Index index;
+    auto searcher = index.open();
+    auto r = search(searcher, "sclerozis", Grouping::section);
+    CHECK(r.corrected == "sclerosis");
+    CHECK(r.corrected_applied);
+    const SectionHit* ms = find_section(r, "multiple-sclerosis-pain#overview");
+    REQUIRE(ms != nullptr);
+    CHECK(has_match(*ms, "sclerozis", "sclerosis", "spelling"));
+    // Words of the index ("nerves" is one) and of the vocabulary are left alone, as are
+    // abbreviations: Xapian alone would offer "nerves pain" for "nerve pain".
+    for (const char* q : {"nerve pain", "paresthesia", "GBSX", "tingling socks"}) {
+        CAPTURE(q);
+        auto known = search(searcher, q);
+        CHECK(known.corrected.empty());
+        CHECK_FALSE(known.corrected_applied);
+    }
+}
+
+TEST_CASE("folding is the same at index, query and highlight time", "[search][analyzer]") {
+    Index index;
+    auto searcher = index.open();
+    auto [query, marked] = GENERATE(table<std::string, std::string>({
+        {"oedema", "<mark>œdema</mark>"},
+        {"ŒDEMA", "<mark>œdema</mark>"},
+        {"Sjogren", "<mark>Sjögren</mark>"},
+        {"naive advice", "<mark>naïve</mark> <mark>advice</mark>"},
+    }));
+    CAPTURE(query);
+    auto r = search(searcher, query, Grouping::section);
+    REQUIRE_FALSE(r.hits.empty());
+    CHECK(r.hits.front().article.id == "sjogren-syndrome");
+    CHECK(r.hits.front().sections.front().snippet_html.find(marked) != std::string::npos);
 }

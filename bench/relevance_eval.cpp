@@ -203,7 +203,7 @@ bool set_ranking_param(RankingParams& ranking, std::string_view assignment) {
         {"name_weight", &RankingParams::name_weight}, {"intent_weight", &RankingParams::intent_weight},
         {"loose_weight", &RankingParams::loose_weight}, {"exact_bonus", &RankingParams::exact_bonus},
         {"coord_weight", &RankingParams::coord_weight},
-        {"article_weight", &RankingParams::article_weight},
+        {"article_weight", &RankingParams::article_weight}, {"one_way_weight", &RankingParams::one_way_weight},
     };
     for (const auto& k : knobs) {
         if (key == k.name) {

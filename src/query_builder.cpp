@@ -90,10 +90,15 @@ Xapian::Query field_query(const QueryPart& part, const Fields& fields, const Fie
     Xapian::Query loose = loose_words(part, fields, analyzer, languages, ranking.loose_weight);
     if (part.synonyms.empty() || synonym_fields.empty())
         return loose.empty() ? typed : Xapian::Query(Xapian::Query::OP_OR, typed, loose);
-    std::vector<Xapian::Query> alternatives{typed};
+    std::vector<Xapian::Query> alternatives{typed}, pointers;
     for (const auto& s : part.synonyms)
-        alternatives.push_back(unit_query(s.phrase.words, synonym_fields, analyzer, languages));
+        (s.one_way ? pointers : alternatives)
+            .push_back(unit_query(s.phrase.words, synonym_fields, analyzer, languages));
     std::vector<Xapian::Query> scored{Xapian::Query(Xapian::Query::OP_SYNONYM, alternatives.begin(), alternatives.end())};
+    if (!pointers.empty())
+        scored.emplace_back(Xapian::Query::OP_SCALE_WEIGHT,
+                            pointers.size() == 1 ? pointers[0] : Xapian::Query(Xapian::Query::OP_SYNONYM, pointers.begin(), pointers.end()),
+                            ranking.one_way_weight);
     if (bonus == ExactBonus::added) scored.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, typed, ranking.exact_bonus);
     if (!loose.empty()) scored.push_back(loose);
     return Xapian::Query(Xapian::Query::OP_OR, scored.begin(), scored.end());
@@ -237,9 +242,10 @@ void add_name_intent(ParsedQuery& parsed, const Xapian::Database& db, const Quer
     std::vector<std::string> words;
     for (const auto& p : parsed.parts) words.insert(words.end(), p.words.begin(), p.words.end());
     bool named = is_name(words);
-    // One part standing for a name through the vocabulary ("neuropathy" for "nerve pain") too.
+    // One part that is another name of the thing ("neuropathy" for "nerve pain") too; a lay
+    // description pointing at it ("jolts of pain in my jaw" => trigeminal neuralgia) asks more.
     if (!named && parsed.parts.size() == 1)
-        for (const auto& s : parsed.parts[0].synonyms) named = named || is_name(s.phrase.words);
+        for (const auto& s : parsed.parts[0].synonyms) named = named || (!s.one_way && is_name(s.phrase.words));
     if (named) parsed.intent = SectionKind::definition;
 }
 

@@ -95,7 +95,7 @@ void SynonymMap::add_rule(SynonymRule rule, Analyzer& analyzer) {
             if (t.words == f.words) continue;
             bool seen = std::any_of(list.begin(), list.end(),
                                     [&](const Expansion& x) { return x.phrase == t; });
-            if (!seen) list.push_back(Expansion{t, rule.origin});
+            if (!seen) list.push_back(Expansion{t, rule.origin, false, !rule.to.empty()});
         }
     }
     rules_.push_back(std::move(rule));

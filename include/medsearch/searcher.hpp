@@ -42,6 +42,8 @@ struct RankingParams {
     double intent_weight = 3.0;   // section kind the query asks for
     double loose_weight = 0.5;    // the separate words of a multi-word synonym entry
     double exact_bonus = 0.25;    // the typed form over its synonyms
+    double one_way_weight = 0.5;  // expansions of `a => b` rules: a lay description points at a term,
+                                  // which finds the article; the user's own words pick the section
     double coord_weight = 0.5;    // extra weight for sections matching every part of the query
     double article_weight = 0.5;  // article_context: share of the article's best section weight added
     bool title_synonyms = false;  // expanding synonyms in titles too let umbrella articles win everything

@@ -81,8 +81,9 @@ Xapian::Query loose_words(const QueryPart& part, const Fields& fields, Analyzer&
 
 enum class ExactBonus { added, left_out };
 
-// A part in `fields`: its typed form and its synonyms (those in `synonym_fields` only) as one
-// OP_SYNONYM, a bonus for the typed form, and the loose words of a multi-word part.
+// A part in `fields`: its typed form and its equivalents (in `synonym_fields` only) as one
+// OP_SYNONYM with a bonus for the typed form, the targets of one-way rules at one_way_weight,
+// and the loose words of a multi-word part.
 Xapian::Query field_query(const QueryPart& part, const Fields& fields, const Fields& synonym_fields,
                           Analyzer& analyzer, const std::vector<std::string>& languages, const RankingParams& ranking,
                           ExactBonus bonus = ExactBonus::added) {
@@ -90,16 +91,24 @@ Xapian::Query field_query(const QueryPart& part, const Fields& fields, const Fie
     Xapian::Query loose = loose_words(part, fields, analyzer, languages, ranking.loose_weight);
     if (part.synonyms.empty() || synonym_fields.empty())
         return loose.empty() ? typed : Xapian::Query(Xapian::Query::OP_OR, typed, loose);
+    // Equivalents (and an abbreviation's expansion) are the same term as the typed form; the
+    // target of a one-way lay rule only points at the article.
     std::vector<Xapian::Query> alternatives{typed}, pointers;
     for (const auto& s : part.synonyms)
-        (s.one_way ? pointers : alternatives)
+        (s.one_way && !s.abbreviation ? pointers : alternatives)
             .push_back(unit_query(s.phrase.words, synonym_fields, analyzer, languages));
-    std::vector<Xapian::Query> scored{Xapian::Query(Xapian::Query::OP_SYNONYM, alternatives.begin(), alternatives.end())};
-    if (!pointers.empty())
-        scored.emplace_back(Xapian::Query::OP_SCALE_WEIGHT,
-                            pointers.size() == 1 ? pointers[0] : Xapian::Query(Xapian::Query::OP_SYNONYM, pointers.begin(), pointers.end()),
-                            ranking.one_way_weight);
-    if (bonus == ExactBonus::added) scored.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, typed, ranking.exact_bonus);
+    std::vector<Xapian::Query> scored;
+    if (alternatives.size() == 1) {
+        scored.push_back(typed);
+    } else {
+        scored.emplace_back(Xapian::Query::OP_SYNONYM, alternatives.begin(), alternatives.end());
+        if (bonus == ExactBonus::added) scored.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, typed, ranking.exact_bonus);
+    }
+    if (!pointers.empty()) {
+        Xapian::Query pointed =
+            pointers.size() == 1 ? pointers[0] : Xapian::Query(Xapian::Query::OP_SYNONYM, pointers.begin(), pointers.end());
+        scored.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, pointed, ranking.one_way_weight);
+    }
     if (!loose.empty()) scored.push_back(loose);
     return Xapian::Query(Xapian::Query::OP_OR, scored.begin(), scored.end());
 }

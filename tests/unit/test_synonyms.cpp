@@ -47,6 +47,11 @@ TEST_CASE("one-way rules expand left to right only, with multi-word entries of a
     CHECK(expansions(map, {"zoster", "pain", "that", "will", "not", "go", "away"}) ==
           std::vector<Words>{{"postherpetic", "neuralgia"}});
     CHECK(map.longest_entry() == 7);
+    // Expansions say they are one way (the query builder weighs them below the typed words).
+    for (const auto& e : map.lookup({"pins", "and", "needles"}, false)) CHECK(e.one_way);
+    SynonymMap equivalent;
+    REQUIRE(equivalent.add_solr("neuropathy, nerve pain\n", "eq.txt", a, problems));
+    CHECK_FALSE(equivalent.lookup({"neuropathy"}, false).front().one_way);
 }
 
 TEST_CASE("abbreviations match only when typed in capitals", "[synonyms]") {
@@ -58,6 +63,7 @@ TEST_CASE("abbreviations match only when typed in capitals", "[synonyms]") {
     CHECK(expansions(map, {"ms"}, false).empty());
     CHECK(expansions(map, {"b12"}, true) == std::vector<Words>{{"cobalamin"}});
     CHECK(expansions(map, {"b12"}, false).empty());
+    CHECK(map.lookup({"ms"}, true).front().abbreviation);
 }
 
 TEST_CASE("bad Solr lines are reported with their line numbers and skipped", "[synonyms]") {

@@ -13,6 +13,21 @@
 
 namespace medsearch {
 
+namespace {
+
+constexpr int kOpenAttempts = 3;
+
+bool all_same_index(std::vector<Searcher>& searchers) {
+    const IndexInfo first = searchers.front().info();
+    for (auto& s : searchers) {
+        const IndexInfo info = s.info();
+        if (info.revision != first.revision || info.build != first.build) return false;
+    }
+    return true;
+}
+
+}  // namespace
+
 struct SearcherPool::Lease::Shared {
     std::vector<Searcher> searchers;
     std::vector<std::size_t> free_slots;           // indexes into `searchers`
@@ -68,12 +83,21 @@ struct SearcherPool::Lease::Shared {
         pool_stale = true;
 
         // Open everything before touching the pool: on an error it keeps serving the old index.
+        // The Searchers open one after another, so a build published meanwhile could leave the
+        // slots on two indexes and a client see new, old, new: open them again until they agree.
         std::vector<Searcher> fresh;
-        fresh.reserve(searchers.size());
-        for (std::size_t i = 0; i < searchers.size(); ++i) {
-            auto opened = Searcher::open(index_dir);
-            if (!opened) return opened.error();
-            fresh.push_back(std::move(opened).value());
+        for (int attempt = 1;; ++attempt) {
+            fresh.clear();
+            fresh.reserve(searchers.size());
+            for (std::size_t i = 0; i < searchers.size(); ++i) {
+                auto opened = Searcher::open(index_dir);
+                if (!opened) return opened.error();
+                fresh.push_back(std::move(opened).value());
+            }
+            if (all_same_index(fresh)) break;
+            if (attempt == kOpenAttempts)
+                return Error{Errc::io, index_dir.string() + ": the index changed while the pool reopened it " +
+                                           std::to_string(kOpenAttempts) + " times; serving the old one"};
         }
         ReloadOutcome outcome{true, fresh.front().info()};
 

@@ -108,6 +108,7 @@ struct Options {
     fs::path corpus;
     fs::path synonyms;
     fs::path judged;
+    fs::path heldout;
     fs::path medquad;
     std::vector<std::string> sets;
     std::size_t medquad_queries = 2000;
@@ -646,6 +647,12 @@ int run(const Options& options, const std::string& command) {
         else if (auto s = load_set("corpus", options.judged, "query", options, 0, "no judged queries yet"))
             sets.push_back(std::move(*s));
     }
+    if (wanted("heldout")) {
+        if (!fs::is_directory(options.corpus, ec))
+            print_skip("heldout", "no corpus (" + display_path(options.corpus) + " not found)", md);
+        else if (auto s = load_set("heldout", options.heldout, "query", options, 0, "no held-out queries"))
+            sets.push_back(std::move(*s));
+    }
     for (const std::string name : {"medquad", "liveqa"}) {
         if (!wanted(name)) continue;
         if (!have_medquad) {
@@ -659,7 +666,7 @@ int run(const Options& options, const std::string& command) {
                                 shared_absent);
         if (s) sets.push_back(std::move(*s));
     }
-    for (auto& s : sets) s.index = s.name == "corpus" ? "corpus" : "medquad";
+    for (auto& s : sets) s.index = (s.name == "corpus" || s.name == "heldout") ? "corpus" : "medquad";
     if (sets.empty()) {
         std::printf("Nothing to measure: every set was skipped.\n");
         return kFailed;
@@ -728,8 +735,9 @@ int main(int argc, char** argv) try {
     options.corpus = root / "corpus";
     options.synonyms = root / "synonyms";
     options.judged = root / "tests" / "relevance" / "judged.jsonl";
+    options.heldout = root / "tests" / "relevance" / "heldout.jsonl";
     options.medquad = (root / ".." / "shared" / "data" / "medquad").lexically_normal();
-    std::string sets = "corpus,medquad,liveqa";
+    std::string sets = "corpus,heldout,medquad,liveqa";
     std::vector<std::string> params;
     bool full_only = false;
     std::string split = "all";
@@ -738,7 +746,7 @@ int main(int argc, char** argv) try {
     visible.add_options()
         ("help,h", "show this help")
         ("sets", po::value<std::string>(&sets)->default_value(sets)->value_name("LIST"),
-         "query sets to run, comma-separated: corpus, medquad, liveqa")
+         "query sets to run, comma-separated: corpus, heldout, medquad, liveqa")
         ("split", po::value<std::string>(&split)->default_value(split)->value_name("dev|test|all"),
          "queries to run: the development split (~30% of qids, by hash), the test split, or all "
          "(dev and test reported in separate tables)")
@@ -763,6 +771,8 @@ int main(int argc, char** argv) try {
          "our vocabulary, added to both indexes")
         ("judged", po::value<fs::path>(&options.judged)->default_value(options.judged)->value_name("FILE"),
          "judged queries for our corpus, queries.jsonl format")
+        ("heldout", po::value<fs::path>(&options.heldout)->default_value(options.heldout)->value_name("FILE"),
+         "blind judged queries for our corpus, written without sight of the vocabulary; never tuned on")
         ("medquad", po::value<fs::path>(&options.medquad)->default_value(options.medquad)->value_name("DIR"),
          "the shared MedQuAD folder (corpus.jsonl, queries.jsonl, synonyms.tsv, liveqa/)");
 
@@ -793,8 +803,8 @@ int main(int argc, char** argv) try {
                            visible);
     options.sets = split_list(sets);
     for (const auto& s : options.sets)
-        if (s != "corpus" && s != "medquad" && s != "liveqa")
-            return usage_error("--sets: expected corpus, medquad or liveqa, got \"" + s + "\"", visible);
+        if (s != "corpus" && s != "heldout" && s != "medquad" && s != "liveqa")
+            return usage_error("--sets: expected corpus, heldout, medquad or liveqa, got \"" + s + "\"", visible);
     if (options.sets.empty()) return usage_error("--sets: name at least one set", visible);
 
     std::signal(SIGINT, on_signal);

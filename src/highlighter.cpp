@@ -35,12 +35,14 @@ void add_unique(std::vector<MatchInfo>& list, const MatchInfo& m) {
 }
 }  // namespace
 
-Highlighter::Highlighter(const ParsedQuery& query, Analyzer& analyzer) : query_(query), analyzer_(analyzer) {
+Highlighter::Highlighter(const ParsedQuery& query, Analyzer& analyzer, const std::vector<std::string>& languages)
+    : query_(query), analyzer_(analyzer) {
     for (std::size_t p = 0; p < query.parts.size(); ++p) {
         const auto& part = query.parts[p];
         alternatives_.push_back(Alternative{p, part.words, nullptr});
         for (const auto& s : part.synonyms)
-            alternatives_.push_back(Alternative{p, s.phrase.words, s.abbreviation ? "abbreviation" : "synonym"});
+            alternatives_.push_back(
+                Alternative{p, s.phrase.words, s.spelling ? "spelling" : s.abbreviation ? "abbreviation" : "synonym"});
         // The query searches a multi-word part's words loosely too, so mark them where they stand alone.
         if (!part.quoted && part.words.size() > 1)
             for (const auto& w : part.words)
@@ -49,6 +51,16 @@ Highlighter::Highlighter(const ParsedQuery& query, Analyzer& analyzer) : query_(
     for (std::size_t a = 0; a < alternatives_.size(); ++a) {
         const auto& alt = alternatives_[a];
         if (alt.words.size() > 1) phrases_by_first_word_[alt.words[0]].push_back(a);
+    }
+    // As the index: a single word matches a token whose stem (in the document's language)
+    // equals the word's stem in any language the query was stemmed for.
+    for (std::size_t a = 0; a < alternatives_.size(); ++a) {
+        const auto& alt = alternatives_[a];
+        if (alt.words.size() != 1) continue;
+        for (const auto& lang : languages) {
+            auto& list = words_by_stem_[stem_of(alt.words[0], lang)];
+            if (std::find(list.begin(), list.end(), a) == list.end()) list.push_back(a);
+        }
     }
     for (auto& [word, list] : phrases_by_first_word_) {
         std::stable_sort(list.begin(), list.end(), [&](std::size_t x, std::size_t y) {
@@ -66,17 +78,10 @@ const std::string& Highlighter::stem_of(const std::string& word, std::string_vie
     return it->second;
 }
 
-const std::vector<std::size_t>& Highlighter::single_words_with_stem(const std::string& stem, std::string_view language) {
-    auto [by_stem, inserted] = words_by_stem_.try_emplace(std::string(language));
-    if (inserted) {
-        for (std::size_t a = 0; a < alternatives_.size(); ++a) {
-            const auto& alt = alternatives_[a];
-            if (alt.words.size() == 1) by_stem->second[stem_of(alt.words[0], language)].push_back(a);
-        }
-    }
+const std::vector<std::size_t>& Highlighter::single_words_with_stem(const std::string& stem) const {
     static const std::vector<std::size_t> none;
-    auto it = by_stem->second.find(stem);
-    return it == by_stem->second.end() ? none : it->second;
+    auto it = words_by_stem_.find(stem);
+    return it == words_by_stem_.end() ? none : it->second;
 }
 
 std::vector<Highlighter::Found> Highlighter::match(const std::vector<Token>& tokens, std::string_view language) {
@@ -103,7 +108,7 @@ std::vector<Highlighter::Found> Highlighter::match(const std::vector<Token>& tok
         }
         // Single words match on the stem, as the index's Z terms do; the typed word wins ties.
         if (!hit) {
-            for (std::size_t a : single_words_with_stem(stem_of(tokens[i].word, language), language)) {
+            for (std::size_t a : single_words_with_stem(stem_of(tokens[i].word, language))) {
                 const auto& alt = alternatives_[a];
                 bool exact = alt.words[0] == tokens[i].word;
                 if (!hit || (!alt.via && hit->via) || exact) {

@@ -22,7 +22,8 @@ struct Highlight {
 // Not thread-safe; one per search (it caches stems of the text it sees).
 class Highlighter {
 public:
-    Highlighter(const ParsedQuery& query, Analyzer& analyzer);
+    // `languages`: those the query's words were stemmed for (query_languages()).
+    Highlighter(const ParsedQuery& query, Analyzer& analyzer, const std::vector<std::string>& languages);
 
     // `language` picks the stemmer the document was indexed with. `window` is in words.
     Highlight highlight(std::string_view text, std::string_view language, std::size_t window = 36);
@@ -41,15 +42,15 @@ private:
     };
     std::vector<Found> match(const std::vector<Token>& tokens, std::string_view language);
     const std::string& stem_of(const std::string& word, std::string_view language);
-    const std::vector<std::size_t>& single_words_with_stem(const std::string& stem, std::string_view language);
+    const std::vector<std::size_t>& single_words_with_stem(const std::string& stem) const;
 
     const ParsedQuery& query_;
     Analyzer& analyzer_;
     std::vector<Alternative> alternatives_;
     // Phrases by their first word, longest first: one hash look-up per token finds candidates.
     std::unordered_map<std::string, std::vector<std::size_t>> phrases_by_first_word_;
-    // Single words by stem, per language (built on first use of a language).
-    std::unordered_map<std::string, std::unordered_map<std::string, std::vector<std::size_t>>> words_by_stem_;
+    // Single words by their stem in each query language.
+    std::unordered_map<std::string, std::vector<std::size_t>> words_by_stem_;
     std::unordered_map<std::string, std::string> stems_;  // language + '\0' + word → stem
 };
 

@@ -29,10 +29,6 @@ std::vector<Segment> split_quotes(std::string_view text) {
     return out;
 }
 
-std::vector<std::string> languages_of(const QueryOptions& options) {
-    if (!options.language.empty()) return {options.language};
-    return {"en", "es"};
-}
 
 using Fields = std::vector<std::string_view>;  // term prefixes of schema.hpp
 
@@ -225,6 +221,11 @@ ParsedQuery parse_query(std::string_view text, Analyzer& analyzer, const Synonym
     return parsed;
 }
 
+std::vector<std::string> query_languages(const QueryOptions& options) {
+    if (!options.language.empty()) return {options.language};
+    return {"en", "es"};
+}
+
 Xapian::BM25Weight bm25_weight(const RankingParams& r) {
     // k1, k2, k3, b, min_normlen.
     return Xapian::BM25Weight(r.bm25_k1, 0, 1, r.bm25_b, 0.5);
@@ -259,7 +260,7 @@ void add_name_intent(ParsedQuery& parsed, const Xapian::Database& db, const Quer
 }
 
 QueryPlan plan_query(const ParsedQuery& parsed, Analyzer& analyzer, const QueryOptions& options) {
-    const auto languages = languages_of(options);
+    const auto languages = query_languages(options);
     const RankingParams& r = options.ranking;
     const Fields body{schema::kBodyPrefix};
     const Fields heading{schema::kHeadingPrefix};

@@ -45,6 +45,10 @@ struct ParsedQuery {
 ParsedQuery parse_query(std::string_view text, Analyzer& analyzer, const SynonymMap* synonyms,
                         const QueryOptions& options);
 
+// The languages whose stemmers a query's words go through: the one asked for, else every
+// language we index (a query may be in either).
+std::vector<std::string> query_languages(const QueryOptions& options);
+
 // The weighting scheme every search uses, from the tunable parameters.
 Xapian::BM25Weight bm25_weight(const RankingParams& ranking);
 

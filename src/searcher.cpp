@@ -28,8 +28,6 @@ constexpr std::size_t kMaxExtraSections = 3;
 // Enough for exact totals on small corpora without giving up Xapian's pruning on big ones.
 constexpr Xapian::doccount kCheckAtLeast = 100;
 constexpr std::size_t kMaxOffset = 10000;
-// A query finding fewer results than this is retried with its spelling correction.
-constexpr std::size_t kRetryBelow = 3;
 
 }  // namespace
 
@@ -82,19 +80,14 @@ struct Searcher::Impl {
         return parsed;
     }
 
-    struct Correction {
-        std::string typed;       // as in the query
-        std::string suggestion;  // as in the corrected query
-    };
-
-    // The query with each unknown word replaced by the index's suggestion; empty if none.
-    // Never touches words the index or the vocabulary knows, nor abbreviations.
-    std::string spelling_correction(const std::string& text, const ParsedQuery& parsed,
-                                    std::vector<Correction>& corrections) {
+    // Each unknown word gets the index's suggestion as an alternative spelling (an expansion
+    // marked `spelling`), searched beside it; returns the query with the suggestions in place
+    // ("did you mean"), or empty if there are none. A word the index or the vocabulary knows is
+    // never touched (Xapian alone offers "nerves pain" for "nerve pain"), nor an abbreviation.
+    std::string add_spelling(const std::string& text, ParsedQuery& parsed) {
         std::string corrected;
         std::size_t cursor = 0;
-        bool changed = false;
-        for (const auto& part : parsed.parts) {
+        for (auto& part : parsed.parts) {
             if (part.quoted || part.abbreviation || part.words.size() != 1 || !part.synonyms.empty()) continue;
             const std::string& word = part.words[0];
             if (word.size() < 4 || db.term_exists(word) || !synonyms.lookup(part.words, false).empty()) continue;
@@ -102,11 +95,14 @@ struct Searcher::Impl {
             if (suggestion.empty() || suggestion == word) continue;
             corrected.append(text, cursor, part.begin - cursor);
             corrected += suggestion;
-            corrections.push_back(Correction{part.typed, suggestion});
             cursor = part.end;
-            changed = true;
+            SynonymMap::Expansion spelled;
+            spelled.phrase.words = {suggestion};
+            spelled.origin = "spelling";
+            spelled.spelling = true;
+            part.synonyms.push_back(std::move(spelled));
         }
-        if (!changed) return {};
+        if (corrected.empty()) return {};
         corrected.append(text, cursor, std::string::npos);
         return corrected;
     }
@@ -120,36 +116,13 @@ struct Searcher::Impl {
         options.language = request.language;
         options.ranking = request.ranking;
         ParsedQuery parsed = parse(request.query, options);
+        const std::string corrected = request.features.spelling ? add_spelling(request.query, parsed) : std::string();
         SearchResponse response = execute(request, parsed, options);
-        if (request.features.spelling) {
-            std::vector<Correction> corrections;
-            response.corrected = spelling_correction(request.query, parsed, corrections);
-            if (!response.corrected.empty() && response.total < kRetryBelow) {
-                ParsedQuery retry = parse(response.corrected, options);
-                SearchResponse second = execute(request, retry, options);
-                if (second.total > response.total) {
-                    second.corrected = response.corrected;
-                    second.corrected_applied = true;
-                    response = std::move(second);
-                    explain_corrections(corrections, response);
-                }
-            }
-        }
+        response.corrected = corrected;
+        response.corrected_applied = !corrected.empty();
         response.query = request.query;
         response.took_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
         return response;
-    }
-
-    // Matches of a corrected word name the word as typed and say they came through the spelling.
-    static void explain_corrections(const std::vector<Correction>& corrections, SearchResponse& response) {
-        for (auto& hit : response.hits)
-            for (auto& section : hit.sections)
-                for (auto& m : section.matched)
-                    for (const auto& c : corrections)
-                        if (m.query == c.suggestion) {
-                            m.query = c.typed;
-                            m.via = "spelling";
-                        }
     }
 
     SearchResponse execute(const SearchRequest& request, const ParsedQuery& parsed, const QueryOptions& options) {
@@ -175,7 +148,7 @@ struct Searcher::Impl {
         Xapian::MSet mset = enquire.get_mset(offset, Xapian::doccount(request.size), kCheckAtLeast);
         response.total = mset.get_matches_estimated();
 
-        Highlighter highlighter(parsed, analyzer);
+        Highlighter highlighter(parsed, analyzer, query_languages(options));
         std::vector<std::string> article_ids;
         for (auto it = mset.begin(); it != mset.end(); ++it) {
             StoredSection stored;

@@ -24,7 +24,7 @@ struct SearchFeatures {
     bool synonyms = true;      // query-time expansion from the stored vocabulary
     bool field_boosts = true;  // title and heading fields weighted above body text
     bool intent = true;        // "how is X treated" favours treatment sections (a boost, not a filter)
-    bool spelling = true;      // "did you mean", and a retry with it when the query finds (almost) nothing
+    bool spelling = true;      // unknown words searched with the index's correction too ("did you mean")
     bool article_context = true;  // section lists: sections of the best-matching articles lifted
 };
 
@@ -96,8 +96,8 @@ struct SearchResponse {
     std::size_t size = 10;
     double took_ms = 0;
     std::vector<SearchHit> hits;
-    std::string corrected;           // spelling suggestion for the whole query; empty if none
-    bool corrected_applied = false;  // hits are for `corrected`, because the query found too little
+    std::string corrected;           // the query with its unknown words corrected; empty if none
+    bool corrected_applied = false;  // the hits include matches of the corrections (via "spelling")
 };
 
 struct IndexInfo {

@@ -47,6 +47,7 @@ public:
         std::string origin;         // "synonyms/lay.txt:12"
         bool abbreviation = false;  // found through an abbreviation entry ("MS" typed in capitals)
         bool one_way = false;       // from an `a => b` rule: a lay description pointing at a term
+        bool spelling = false;      // not from the vocabulary: the index's correction of an unknown word
     };
     std::vector<Expansion> lookup(const std::vector<std::string>& words, bool typed_in_caps) const;
 

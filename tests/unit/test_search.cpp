@@ -51,7 +51,7 @@ std::vector<Article> corpus() {
     es.title = "Dolor neuropático";
     es.language = "es";
     es.sections = {section("resumen", "Resumen", SectionKind::definition,
-                           "El dolor de nervios viene de nervios dañados.")};
+                           "El dolor de nervios viene de nervios dañados. La neuropatía es frecuente.")};
     Article sjogren;
     sjogren.id = "sjogren-syndrome";
     sjogren.title = "Sjögren Syndrome";
@@ -365,6 +365,12 @@ TEST_CASE("spelling: an unknown word is corrected and explained, known words and
     const SectionHit* ms = find_section(r, "multiple-sclerosis-pain#overview");
     REQUIRE(ms != nullptr);
     CHECK(has_match(*ms, "sclerozis", "sclerosis", "spelling"));
+    // Beside words that find plenty on their own, the unknown word is still searched corrected.
+    auto mixed = search(searcher, "burning sclerozis", Grouping::section);
+    CHECK(mixed.corrected == "burning sclerosis");
+    REQUIRE_FALSE(mixed.hits.empty());
+    CHECK(mixed.hits.front().article.id == "multiple-sclerosis-pain");
+    CHECK(has_match(mixed.hits.front().sections.front(), "sclerozis", "sclerosis", "spelling"));
     // Words of the index ("nerves" is one) and of the vocabulary are left alone, as are
     // abbreviations: Xapian alone would offer "nerves pain" for "nerve pain".
     for (const char* q : {"nerve pain", "paresthesia", "GBSX", "tingling socks"}) {
@@ -389,4 +395,20 @@ TEST_CASE("folding is the same at index, query and highlight time", "[search][an
     REQUIRE_FALSE(r.hits.empty());
     CHECK(r.hits.front().article.id == "sjogren-syndrome");
     CHECK(r.hits.front().sections.front().snippet_html.find(marked) != std::string::npos);
+}
+
+TEST_CASE("regression: a hit through another language's stem still says what matched", "[search][analyzer]") {
+    Index index;
+    auto searcher = index.open();
+    // Without a language the query is stemmed for English and Spanish: English "neuropaty" and
+    // Spanish "neuropatía" share a stem, so the Spanish section matches, and must say why.
+    auto r = search(searcher, "neuropaty", Grouping::section);
+    const SectionHit* es = find_section(r, "neuropathic-pain-es#resumen");
+    REQUIRE(es != nullptr);
+    CHECK(has_match(*es, "neuropaty", "neuropatia", "stem"));
+    CHECK(es->snippet_html.find("<mark>neuropatía</mark>") != std::string::npos);
+    for (const auto& hit : r.hits) {
+        CAPTURE(hit.article.id, hit.sections.front().anchor);
+        CHECK_FALSE(hit.sections.front().matched.empty());
+    }
 }

@@ -39,6 +39,18 @@ std::string slurp(const fs::path& path) {
     return s.str();
 }
 
+// In a forked child: becomes the indexer with `args`; exits 127 if it cannot.
+[[noreturn]] void exec_indexer(const std::vector<std::string>& args) {
+    std::vector<char*> argv;
+    std::string program = INDEXER_PATH;
+    argv.push_back(program.data());
+    std::vector<std::string> copy = args;
+    for (auto& a : copy) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    ::execv(program.c_str(), argv.data());
+    ::_exit(127);
+}
+
 // Runs the indexer with `args`, stdout and stderr to files (never a terminal: plain progress).
 Run indexer(const TempDir& tmp, const std::vector<std::string>& args) {
     static int counter = 0;
@@ -52,14 +64,7 @@ Run indexer(const TempDir& tmp, const std::vector<std::string>& args) {
         if (o < 0 || e < 0) ::_exit(127);
         ::dup2(o, STDOUT_FILENO);
         ::dup2(e, STDERR_FILENO);
-        std::vector<char*> argv;
-        std::string program = INDEXER_PATH;
-        argv.push_back(program.data());
-        std::vector<std::string> copy = args;
-        for (auto& a : copy) argv.push_back(a.data());
-        argv.push_back(nullptr);
-        ::execv(program.c_str(), argv.data());
-        ::_exit(127);
+        exec_indexer(args);
     }
     int status = 0;
     REQUIRE(::waitpid(pid, &status, 0) == pid);
@@ -87,14 +92,7 @@ Run indexer_on_terminal(const TempDir& tmp, const std::vector<std::string>& args
         if (o < 0) ::_exit(127);
         ::dup2(o, STDOUT_FILENO);
         ::dup2(slave, STDERR_FILENO);
-        std::vector<char*> argv;
-        std::string program = INDEXER_PATH;
-        argv.push_back(program.data());
-        std::vector<std::string> copy = args;
-        for (auto& a : copy) argv.push_back(a.data());
-        argv.push_back(nullptr);
-        ::execv(program.c_str(), argv.data());
-        ::_exit(127);
+        exec_indexer(args);
     }
     ::close(slave);
     Run r;

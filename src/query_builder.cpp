@@ -29,7 +29,6 @@ std::vector<Segment> split_quotes(std::string_view text) {
     return out;
 }
 
-
 using Fields = std::vector<std::string_view>;  // term prefixes of schema.hpp
 
 // A word or phrase in the given fields. Several fields form one OP_SYNONYM: one BM25 term whose

@@ -17,12 +17,12 @@ namespace {
 
 constexpr int kOpenAttempts = 3;
 
+bool same_index(const IndexInfo& a, const IndexInfo& b) { return a.revision == b.revision && a.build == b.build; }
+
 bool all_same_index(std::vector<Searcher>& searchers) {
     const IndexInfo first = searchers.front().info();
-    for (auto& s : searchers) {
-        const IndexInfo info = s.info();
-        if (info.revision != first.revision || info.build != first.build) return false;
-    }
+    for (auto& s : searchers)
+        if (!same_index(s.info(), first)) return false;
     return true;
 }
 
@@ -204,8 +204,7 @@ Result<SearcherPool> SearcherPool::open(const std::filesystem::path& index_dir, 
     // then the first check brings them all to the probe's index.
     IndexInfo probe_info = shared.probe->info();
     for (auto& searcher : shared.searchers) {
-        IndexInfo info = searcher.info();
-        if (info.revision != probe_info.revision || info.build != probe_info.build) shared.pool_stale = true;
+        if (!same_index(searcher.info(), probe_info)) shared.pool_stale = true;
     }
     // Started even without periodic checks: it also closes the Searchers reloads retire.
     shared.reloader = std::thread([&shared, interval = reload.interval] { shared.run_reloader(interval); });

@@ -50,13 +50,13 @@ Highlighter::Highlighter(const ParsedQuery& query, Analyzer& analyzer, const std
     }
     for (std::size_t a = 0; a < alternatives_.size(); ++a) {
         const auto& alt = alternatives_[a];
-        if (alt.words.size() > 1) phrases_by_first_word_[alt.words[0]].push_back(a);
-    }
-    // As the index: a single word matches a token whose stem (in the document's language)
-    // equals the word's stem in any language the query was stemmed for.
-    for (std::size_t a = 0; a < alternatives_.size(); ++a) {
-        const auto& alt = alternatives_[a];
-        if (alt.words.size() != 1) continue;
+        if (alt.words.empty()) continue;
+        if (alt.words.size() > 1) {
+            phrases_by_first_word_[alt.words[0]].push_back(a);
+            continue;
+        }
+        // As the index: a single word matches a token whose stem (in the document's language)
+        // equals the word's stem in any language the query was stemmed for.
         for (const auto& lang : languages) {
             auto& list = words_by_stem_[stem_of(alt.words[0], lang)];
             if (std::find(list.begin(), list.end(), a) == list.end()) list.push_back(a);

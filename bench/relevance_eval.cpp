@@ -211,9 +211,14 @@ bool set_ranking_param(RankingParams& ranking, std::string_view assignment) {
             return true;
         }
     }
-    if (key == "title_synonyms") {
-        ranking.title_synonyms = value != 0;
-        return true;
+    static const std::pair<std::string_view, bool RankingParams::*> flags[] = {
+        {"title_synonyms", &RankingParams::title_synonyms}, {"name_intent_scope", &RankingParams::name_intent_scope},
+    };
+    for (const auto& [name, field] : flags) {
+        if (key == name) {
+            ranking.*field = value != 0;
+            return true;
+        }
     }
     return false;
 }

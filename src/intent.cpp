@@ -55,6 +55,11 @@ const std::unordered_map<std::string_view, SectionKind>& cues() {
         {"outlook", SectionKind::outlook}, {"prognosis", SectionKind::outlook},
         {"expectancy", SectionKind::outlook}, {"survival", SectionKind::outlook},
         {"pronostico", SectionKind::outlook},
+        // whether it lasts, heals or can be undone is the outlook, not a treatment question
+        {"reversed", SectionKind::outlook}, {"reversible", SectionKind::outlook},
+        {"reverse", SectionKind::outlook}, {"permanent", SectionKind::outlook},
+        {"permanently", SectionKind::outlook}, {"curable", SectionKind::outlook},
+        {"lifelong", SectionKind::outlook}, {"permanente", SectionKind::outlook},
         // risk factors
         {"risk", SectionKind::risk_factors}, {"risks", SectionKind::risk_factors},
         {"susceptible", SectionKind::risk_factors}, {"riesgo", SectionKind::risk_factors},
@@ -73,6 +78,15 @@ const std::unordered_map<std::string_view, SectionKind>& cues() {
 std::optional<SectionKind> detect_intent(const std::vector<std::string>& words) {
     for (const auto& w : words) {
         if (auto it = cues().find(w); it != cues().end()) return it->second;
+    }
+    // Two-word cues: "does it go away", "will it get better", "se cura sola" ask about the outlook.
+    for (std::size_t i = 0; i + 1 < words.size(); ++i) {
+        const auto& a = words[i];
+        const auto& b = words[i + 1];
+        if (((a == "go" || a == "goes" || a == "going") && b == "away") ||
+            ((a == "get" || a == "gets" || a == "getting") && b == "better") || (a == "cura" && b == "sola") ||
+            (a == "se" && b == "quita"))
+            return SectionKind::outlook;
     }
     // "what is X", "what are X", "qué es X", "meaning of X": a definition.
     for (std::size_t i = 0; i + 1 < words.size(); ++i) {

@@ -250,12 +250,17 @@ void add_name_intent(ParsedQuery& parsed, const Xapian::Database& db, const Quer
     };
     std::vector<std::string> words;
     for (const auto& p : parsed.parts) words.insert(words.end(), p.words.begin(), p.words.end());
-    bool named = is_name(words);
+    std::vector<std::string> names;
+    if (is_name(words)) names.push_back(std::string(schema::kNamePrefix) + name_key(words));
     // One part that is another name of the thing ("neuropathy" for "nerve pain") too; a lay
     // description pointing at it ("jolts of pain in my jaw" => trigeminal neuralgia) asks more.
-    if (!named && parsed.parts.size() == 1)
-        for (const auto& s : parsed.parts[0].synonyms) named = named || (!s.one_way && is_name(s.phrase.words));
-    if (named) parsed.intent = SectionKind::definition;
+    if (parsed.parts.size() == 1)
+        for (const auto& s : parsed.parts[0].synonyms)
+            if (!s.one_way && is_name(s.phrase.words))
+                names.push_back(std::string(schema::kNamePrefix) + name_key(s.phrase.words));
+    if (names.empty()) return;
+    parsed.intent = SectionKind::definition;
+    parsed.intent_names = std::move(names);
 }
 
 QueryPlan plan_query(const ParsedQuery& parsed, Analyzer& analyzer, const QueryOptions& options) {
@@ -314,6 +319,10 @@ QueryPlan plan_query(const ParsedQuery& parsed, Analyzer& analyzer, const QueryO
         plan.boost = Xapian::Query(
             Xapian::Query::OP_SCALE_WEIGHT,
             Xapian::Query(std::string(schema::kKindPrefix) + std::string(to_string(*parsed.intent))), r.intent_weight);
+        if (!parsed.intent_names.empty() && r.name_intent_scope)
+            plan.boost = Xapian::Query(Xapian::Query::OP_FILTER, plan.boost,
+                                       Xapian::Query(Xapian::Query::OP_OR, parsed.intent_names.begin(),
+                                                     parsed.intent_names.end()));
     }
     return plan;
 }

@@ -37,6 +37,9 @@ struct QueryPart {
 struct ParsedQuery {
     std::vector<QueryPart> parts;
     std::optional<SectionKind> intent;  // from cue words, when options.intent
+    // When the intent comes from the query being an article's name (XN terms): only that
+    // article's sections of the kind are favoured, not every overview in the index.
+    std::vector<std::string> intent_names;
     bool empty() const noexcept { return parts.empty(); }
 };
 

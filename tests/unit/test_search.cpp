@@ -1,6 +1,8 @@
 // Index a small corpus into a temporary directory and search it through the public API.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include <xapian.h>
 
 #include "medsearch/analyzer.hpp"
@@ -146,6 +148,34 @@ TEST_CASE("pins and needles socks puts the overview first", "[search]") {
     REQUIRE_FALSE(r.hits.empty());
     CHECK(ids(r).front() == "neuropathic-pain#overview");
     CHECK(r.hits.front().sections.front().snippet_html.find("<mark>pins and needles</mark>") != std::string::npos);
+}
+
+TEST_CASE("a query that is an article's name favours that article's overview, not every overview", "[search][intent]") {
+    Index index;
+    auto searcher = index.open();
+    SearchRequest request;
+    request.query = "nerve pain";
+    request.group = Grouping::section;
+    auto score_of = [](const SearchResponse& r, const std::string& id) {
+        for (const auto& h : r.hits)
+            if (h.article.id + "#" + h.sections.front().anchor == id) return h.score;
+        FAIL("no hit " << id);
+        return 0.0;
+    };
+    auto scoped = searcher.search(request);
+    request.ranking.name_intent_scope = false;
+    auto unscoped = searcher.search(request);
+    REQUIRE(scoped.ok());
+    REQUIRE(unscoped.ok());
+    CHECK(ids(scoped.value()).front() == "neuropathic-pain#overview");
+    // The named article's overview keeps its definition boost ...
+    CHECK(score_of(scoped.value(), "neuropathic-pain#overview") ==
+          Approx(score_of(unscoped.value(), "neuropathic-pain#overview")));
+    // ... and overviews that merely mention nerves and pain no longer share it.
+    for (const char* other : {"sjogren-syndrome#overview", "guillain-barre-syndrome#overview"}) {
+        CAPTURE(other);
+        CHECK(score_of(scoped.value(), other) < 0.8 * score_of(unscoped.value(), other));
+    }
 }
 
 TEST_CASE("dash and accent spellings give the same hits", "[search]") {

@@ -39,8 +39,9 @@ namespace {
 enum Exit { kOk = 0, kInvalidInput = 1, kUsage = 2, kIndexUnavailable = 3, kInternal = 4, kCheckFailed = 5 };
 
 constexpr const char* kUsageLine =
-    "usage: medsearch-index --db DIR [--synonyms FILE_OR_DIR]... [--full] [--dry-run] [--keep-missing]\n"
-    "                       [--skip-invalid] [--canaries FILE] [--report FILE] [--quiet] INPUT...\n"
+    "usage: medsearch-index --db DIR [--synonyms FILE_OR_DIR]... [--no-synonyms] [--full] [--dry-run]\n"
+    "                       [--keep-missing] [--skip-invalid] [--canaries FILE] [--report FILE] [--quiet]\n"
+    "                       INPUT...\n"
     "       medsearch-index --db DIR --rollback [--report FILE]\n";
 
 constexpr const char* kExitHelp =
@@ -64,6 +65,7 @@ struct Options {
     bool rollback = false;
     bool keep_missing = false;
     bool skip_invalid = false;
+    bool no_synonyms = false;
     bool quiet = false;
 };
 
@@ -278,6 +280,7 @@ int run(const Options& options) {
     reindex_options.missing = options.keep_missing ? MissingArticles::keep : MissingArticles::remove;
     reindex_options.invalid = options.skip_invalid ? InvalidInput::skip : InvalidInput::refuse;
     reindex_options.dry_run = options.dry_run;
+    reindex_options.keep_synonyms = options.synonyms.empty() && !options.no_synonyms;
     reindex_options.canaries = options.canaries;
     ProgressPrinter printer(::isatty(STDERR_FILENO) == 1);
     if (!options.quiet) reindex_options.progress = [&](const ReindexProgress& p) { printer.update(p); };
@@ -336,7 +339,10 @@ int main(int argc, char** argv) try {
         ("db", po::value<fs::path>(&options.db)->value_name("DIR"), "index directory (created if missing); required")
         ("synonyms", po::value<std::vector<fs::path>>(&options.synonyms)->value_name("FILE_OR_DIR"),
          "synonym file (.txt Solr format, .tsv sets) or directory of them; repeatable. The vocabulary "
-         "given replaces the stored one (none given: no synonyms); a change needs no document reindex")
+         "given replaces the stored one (none given: the live index's vocabulary is kept); a change "
+         "needs no document reindex")
+        ("no-synonyms", po::bool_switch(&options.no_synonyms),
+         "publish the build without any synonyms (clears the stored vocabulary); not with --synonyms")
         ("full", po::bool_switch(&options.full),
          "rebuild every article into a new build instead of applying only the changes (default: incremental)")
         ("dry-run", po::bool_switch(&options.dry_run),
@@ -383,11 +389,14 @@ int main(int argc, char** argv) try {
     }
     if (options.rollback) {
         if (!options.inputs.empty() || options.full || options.dry_run || options.keep_missing ||
-            options.skip_invalid || !options.canaries.empty() || !options.synonyms.empty())
+            options.skip_invalid || !options.canaries.empty() || !options.synonyms.empty() ||
+            options.no_synonyms)
             return usage_error("--rollback takes only --db, --report and --quiet", visible);
         return run_rollback(options);
     }
     if (options.inputs.empty()) return usage_error("at least one INPUT file or directory is required", visible);
+    if (options.no_synonyms && !options.synonyms.empty())
+        return usage_error("--no-synonyms cannot be combined with --synonyms", visible);
     if (options.full && options.keep_missing)
         return usage_error("--keep-missing cannot be combined with --full (a full rebuild holds exactly the batch)",
                            visible);

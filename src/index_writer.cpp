@@ -1044,6 +1044,9 @@ private:
             Analyzer analyzer;
             SynonymMap synonyms;
             for (const auto& path : inputs_.synonyms) synonyms.add_path(path, analyzer, p.problems);
+            if (inputs_.synonyms.empty() && options_.keep_synonyms && !live.synonyms.empty() &&
+                !SynonymMap::deserialize(live.synonyms, analyzer, synonyms))
+                p.problems.push_back(Diagnostic{"", 0, "the live build's synonyms cannot be read; give --synonyms"});
             p.serialized = synonyms.serialize();
             p.rules = synonyms.rule_count();
             p.changed = !live.build.empty() && p.serialized != live.synonyms;  // vs no index: nothing to say

@@ -113,6 +113,9 @@ struct ReindexOptions {
                                                         // holds exactly the batch
     InvalidInput invalid = InvalidInput::refuse;
     bool dry_run = false;  // plan only: nothing is locked, written or published
+    // With no synonym inputs, carry the live build's vocabulary over instead of publishing none:
+    // a content update run without --synonyms must not silently drop every synonym.
+    bool keep_synonyms = false;
     // Canary queries the new build must answer before it is published; empty: none. One query
     // a line; "query => article-id" also requires that article in the top 10; '#' comments.
     std::filesystem::path canaries;

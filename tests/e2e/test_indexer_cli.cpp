@@ -148,7 +148,7 @@ TEST_CASE("indexer: --help documents the flags and exit codes", "[e2e][indexer]"
     TempDir tmp;
     auto r = indexer(tmp, {"--help"});
     CHECK(r.status == 0);
-    for (const char* flag : {"--db", "--synonyms", "--full", "--dry-run", "--rollback", "--keep-missing",
+    for (const char* flag : {"--db", "--synonyms", "--no-synonyms", "--full", "--dry-run", "--rollback", "--keep-missing",
                              "--skip-invalid", "--canaries", "--report", "--quiet"})
         CHECK(contains(r.out, flag));
     CHECK(contains(r.out, "exit status"));
@@ -156,7 +156,7 @@ TEST_CASE("indexer: --help documents the flags and exit codes", "[e2e][indexer]"
 }
 
 TEST_CASE("indexer: usage errors exit 2", "[e2e][indexer]") {
-    auto which = GENERATE(range(0, 6));
+    auto which = GENERATE(range(0, 7));
     TempDir tmp;
     auto db = (tmp.path() / "db").string();
     const std::vector<std::vector<std::string>> cases = {
@@ -166,6 +166,7 @@ TEST_CASE("indexer: usage errors exit 2", "[e2e][indexer]") {
         {"--db", db, "--rollback", kCorpus.string()},                // rollback takes no INPUT
         {"--db", db, "--no-such-flag", kCorpus.string()},
         {"--db", db, "--report", (tmp.path() / "missing" / "r.json").string(), kCorpus.string()},
+        {"--db", db, "--no-synonyms", "--synonyms", kSynonyms.string(), kCorpus.string()},  // contradictory
     };
     CAPTURE(which);
     auto r = indexer(tmp, cases.at(std::size_t(which)));
@@ -202,6 +203,25 @@ TEST_CASE("indexer: publishes, reports JSON, then finds nothing to do", "[e2e][i
     CHECK(contains(again.out, "up to date"));
     CHECK(again.err.empty());
     CHECK(json::parse(slurp(report)).at("outcome") == "up_to_date");
+}
+
+TEST_CASE("indexer: a run without --synonyms keeps the stored vocabulary; --no-synonyms clears it", "[e2e][indexer]") {
+    TempDir tmp;
+    auto db = (tmp.path() / "db").string();
+    auto report = tmp.path() / "report.json";
+    REQUIRE(indexer(tmp, {"--db", db, "-q", "--synonyms", kSynonyms.string(), kCorpus.string()}).status == 0);
+    auto rules = [&] { return json::parse(slurp(report)).at("synonym_rules").get<std::size_t>(); };
+
+    auto kept = indexer(tmp, {"--db", db, "-q", "--full", "--report", report.string(), kCorpus.string()});
+    REQUIRE(kept.status == 0);
+    CHECK(contains(kept.out, "synonyms unchanged"));
+    const std::size_t stored = rules();
+    CHECK(stored > 0);
+
+    auto cleared = indexer(tmp, {"--db", db, "-q", "--no-synonyms", "--report", report.string(), kCorpus.string()});
+    REQUIRE(cleared.status == 0);
+    CHECK(contains(cleared.out, "synonyms changed"));
+    CHECK(rules() == 0);
 }
 
 TEST_CASE("indexer: --dry-run prints the plan by id and changes nothing", "[e2e][indexer]") {

@@ -221,6 +221,33 @@ TEST_CASE("a synonym change alone rewrites the vocabulary, not the documents", "
     CHECK(w.docid("gout#overview") == doc);
 }
 
+TEST_CASE("a run without synonym inputs keeps the live vocabulary when asked, and clears it otherwise", "[reindex]") {
+    Workspace w;
+    w.write_jsonl("a.jsonl", kFirst);
+    w.write_synonyms("podagra => gout\n");
+    REQUIRE(w.run().outcome == ReindexOutcome::published);
+    REQUIRE(w.found("podagra").count("gout") == 1);
+    fs::remove(w.vocabulary);  // a content update run without --synonyms
+
+    ReindexOptions keep;
+    keep.keep_synonyms = true;
+    w.write_jsonl("a.jsonl", {kFirst[0], kFirst[1]});
+    auto kept = w.run(keep);
+    REQUIRE(kept.outcome == ReindexOutcome::published);
+    CHECK_FALSE(kept.plan.synonyms_changed);
+    CHECK(kept.synonym_rules == 1);
+    CHECK(w.found("podagra").count("gout") == 1);
+    keep.mode = ReindexMode::full;  // a full rebuild keeps it too
+    REQUIRE(w.run(keep).outcome == ReindexOutcome::published);
+    CHECK(w.found("podagra").count("gout") == 1);
+
+    auto cleared = w.run();  // keep_synonyms off: the batch's vocabulary, which is none
+    REQUIRE(cleared.outcome == ReindexOutcome::published);
+    CHECK(cleared.plan.synonyms_changed);
+    CHECK(cleared.synonym_rules == 0);
+    CHECK(w.found("podagra").empty());
+}
+
 TEST_CASE("spelling data follows incremental changes", "[reindex]") {
     Workspace w;
     w.write_jsonl("a.jsonl", kFirst);

@@ -164,7 +164,7 @@ TEST_CASE("read_jsonl streams a long file line by line", "[jsonl]") {
         path,
         [&](Article&& a, const std::string&, std::size_t line) {
             ++count;
-            lines_match_ids = lines_match_ids && a.id == "a" + std::to_string(line);
+            lines_match_ids = lines_match_ids && a.id == std::string("a").append(std::to_string(line));
             last_line = line;
             return true;
         },

@@ -245,19 +245,19 @@ Xapian::Query article_context(const Xapian::Database& db, const Xapian::Query& q
 
 void add_name_intent(ParsedQuery& parsed, const Xapian::Database& db, const QueryOptions& options) {
     if (!options.intent || parsed.intent || parsed.parts.empty()) return;
-    auto is_name = [&](const std::vector<std::string>& words) {
-        return db.term_exists(std::string(schema::kNamePrefix) + name_key(words));
+    std::vector<std::string> names;  // XN terms of the articles the query names
+    auto add_if_name = [&](const std::vector<std::string>& words) {
+        std::string term = std::string(schema::kNamePrefix) + name_key(words);
+        if (db.term_exists(term)) names.push_back(std::move(term));
     };
     std::vector<std::string> words;
     for (const auto& p : parsed.parts) words.insert(words.end(), p.words.begin(), p.words.end());
-    std::vector<std::string> names;
-    if (is_name(words)) names.push_back(std::string(schema::kNamePrefix) + name_key(words));
+    add_if_name(words);
     // One part that is another name of the thing ("neuropathy" for "nerve pain") too; a lay
     // description pointing at it ("jolts of pain in my jaw" => trigeminal neuralgia) asks more.
     if (parsed.parts.size() == 1)
         for (const auto& s : parsed.parts[0].synonyms)
-            if (!s.one_way && is_name(s.phrase.words))
-                names.push_back(std::string(schema::kNamePrefix) + name_key(s.phrase.words));
+            if (!s.one_way) add_if_name(s.phrase.words);
     if (names.empty()) return;
     parsed.intent = SectionKind::definition;
     parsed.intent_names = std::move(names);

@@ -46,7 +46,7 @@ struct RankingParams {
                                   // which finds the article; the user's own words pick the section
     double coord_weight = 0.5;    // extra weight for sections matching every part of the query
     double article_weight = 0.5;  // article_context: share of the article's best section weight added
-    bool name_intent_scope = true;
+    bool name_intent_scope = true;  // a query that is a name favours that article's overview, not every one
     bool title_synonyms = false;  // expanding synonyms in titles too let umbrella articles win everything
 };
 

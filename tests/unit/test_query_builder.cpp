@@ -130,6 +130,7 @@ TEST_CASE("section intent from cue words, English and Spanish", "[query][intent]
         {"does phantom pain go away", "outlook"},
         {"is the numbness permanent", "outlook"},
         {"¿la ciática se cura sola?", "outlook"},
+        {"¿se quita el dolor del herpes?", "outlook"},
         {"tratamiento de la ciática", "treatment"},
         {"síntomas del túnel carpiano", "symptoms"},
         {"¿qué es la neuralgia?", "definition"},

@@ -67,6 +67,7 @@ constexpr Feature kFeatures[] = {
     {"intent", &SearchFeatures::intent},
     {"spelling", &SearchFeatures::spelling},
     {"article-context", &SearchFeatures::article_context},
+    {"query-language", &SearchFeatures::query_language},
 };
 static_assert(sizeof(SearchFeatures) == std::size(kFeatures) * sizeof(bool),
               "a SearchFeatures flag is missing from kFeatures: add one line for it");

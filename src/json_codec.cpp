@@ -73,6 +73,8 @@ void to_json(json& j, const SearchResponse& r) {
         j["corrected"] = r.corrected;
         j["corrected_applied"] = r.corrected_applied;
     }
+    // Present only when the hits were limited to the language the query is written in.
+    if (!r.language.empty()) j["language"] = r.language;
 }
 
 void to_json(json& j, const IndexInfo& i) {

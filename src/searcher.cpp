@@ -117,7 +117,14 @@ struct Searcher::Impl {
         options.ranking = request.ranking;
         ParsedQuery parsed = parse(request.query, options);
         const std::string corrected = request.features.spelling ? add_spelling(request.query, parsed) : std::string();
-        SearchResponse response = execute(request, parsed, options);
+        std::string language = request.language;
+        const bool guessed = language.empty() && request.features.query_language;
+        if (guessed) language = query_language(parsed);
+        SearchResponse response = execute(request, parsed, options, language);
+        if (guessed && !language.empty()) {
+            if (response.total == 0) response = execute(request, parsed, options, "");  // a guess, not a filter
+            else response.language = language;
+        }
         response.corrected = corrected;
         response.corrected_applied = !corrected.empty();
         response.query = request.query;
@@ -125,14 +132,45 @@ struct Searcher::Impl {
         return response;
     }
 
-    SearchResponse execute(const SearchRequest& request, const ParsedQuery& parsed, const QueryOptions& options) {
+    // The language the query's words are written in, judged by the index: a word found in the
+    // sections of one language only votes for it ("nerve" en, "nervios" es; "neuralgia" is in
+    // both and abstains). Empty when the index holds one language, no word votes, or votes differ.
+    std::string query_language(const ParsedQuery& parsed) {
+        std::vector<std::string> present;
+        for (const char* lang : {"en", "es"})
+            if (db.term_exists(std::string(schema::kLanguagePrefix) + lang)) present.push_back(lang);
+        if (present.size() < 2) return {};
+        std::string vote;
+        for (const auto& part : parsed.parts) {
+            for (const auto& word : part.words) {
+                if (is_stopword(word, "") || !db.term_exists(word)) continue;
+                std::string only;
+                std::size_t in = 0;
+                for (const auto& lang : present) {
+                    Xapian::Enquire enquire(db);
+                    enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, Xapian::Query(word),
+                                                    Xapian::Query(std::string(schema::kLanguagePrefix) + lang)));
+                    enquire.set_weighting_scheme(Xapian::BoolWeight());
+                    if (!enquire.get_mset(0, 1).empty()) ++in, only = lang;
+                }
+                if (in != 1) continue;
+                if (!vote.empty() && vote != only) return {};
+                vote = only;
+            }
+        }
+        return vote;
+    }
+
+    // `language`: only sections in it; empty: every language.
+    SearchResponse execute(const SearchRequest& request, const ParsedQuery& parsed, const QueryOptions& options,
+                           const std::string& language) {
         SearchResponse response;
         response.page = request.page;
         response.size = request.size;
         Xapian::Query query = build_query(parsed, analyzer, options);
-        if (!query.empty() && !request.language.empty())
+        if (!query.empty() && !language.empty())
             query = Xapian::Query(Xapian::Query::OP_FILTER, query,
-                                  Xapian::Query(std::string(schema::kLanguagePrefix) + request.language));
+                                  Xapian::Query(std::string(schema::kLanguagePrefix) + language));
         if (query.empty()) return response;
 
         const bool grouped = request.group == Grouping::article;

@@ -26,6 +26,9 @@ struct SearchFeatures {
     bool intent = true;        // "how is X treated" favours treatment sections (a boost, not a filter)
     bool spelling = true;      // unknown words searched with the index's correction too ("did you mean")
     bool article_context = true;  // section lists: sections of the best-matching articles lifted
+    // No lang asked for: when the query's words are found in one language's sections only, search
+    // those ("nerve pain" skips the Spanish article named "neuralgia"); all if that finds nothing.
+    bool query_language = true;
 };
 
 // Ranking weights, exposed for tuning by bench/relevance; the defaults were chosen on its
@@ -99,6 +102,7 @@ struct SearchResponse {
     std::vector<SearchHit> hits;
     std::string corrected;           // the query with its unknown words corrected; empty if none
     bool corrected_applied = false;  // the hits include matches of the corrections (via "spelling")
+    std::string language;            // the language the query was read in (no lang asked for); empty: all
 };
 
 struct IndexInfo {

@@ -82,6 +82,16 @@ TEST_CASE("a search response has the API's JSON shape", "[json]") {
     })");
     CHECK(json(r) == expected);
 
+    SECTION("the language the query was read in, and the correction, only when there is one") {
+        r.language = "en";
+        r.corrected = "nerve pain";
+        r.corrected_applied = true;
+        json with = expected;
+        with["language"] = "en";
+        with["corrected"] = "nerve pain";
+        with["corrected_applied"] = true;
+        CHECK(json(r) == with);
+    }
     SECTION("empty results still carry every key") {
         const json empty = medsearch::SearchResponse{};
         CHECK(empty == json::parse(R"({"query": "", "total": 0, "page": 1, "size": 10,

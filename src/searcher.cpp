@@ -137,7 +137,7 @@ struct Searcher::Impl {
     // both and abstains). Empty when the index holds one language, no word votes, or votes differ.
     std::string query_language(const ParsedQuery& parsed) {
         std::vector<std::string> present;
-        for (const char* lang : {"en", "es"})
+        for (const auto& lang : query_languages(QueryOptions{}))  // every language we index
             if (db.term_exists(std::string(schema::kLanguagePrefix) + lang)) present.push_back(lang);
         if (present.size() < 2) return {};
         std::string vote;
@@ -151,7 +151,9 @@ struct Searcher::Impl {
                     enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, Xapian::Query(word),
                                                     Xapian::Query(std::string(schema::kLanguagePrefix) + lang)));
                     enquire.set_weighting_scheme(Xapian::BoolWeight());
-                    if (!enquire.get_mset(0, 1).empty()) ++in, only = lang;
+                    if (enquire.get_mset(0, 1).empty()) continue;
+                    ++in;
+                    only = lang;
                 }
                 if (in != 1) continue;
                 if (!vote.empty() && vote != only) return {};

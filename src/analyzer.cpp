@@ -81,6 +81,16 @@ bool abbreviation_shaped(std::string_view word) {
     return letters >= 1;
 }
 
+// Whether the bytes between two words end a sentence or a line: a list item, a paragraph, or
+// ".", "!", "?" after a word long enough not to be an initial or a title ("E.", "Dr.").
+bool ends_sentence(std::string_view between, std::size_t previous_word_bytes) {
+    for (char c : between) {
+        if (c == '\n') return true;
+        if ((c == '.' || c == '!' || c == '?') && previous_word_bytes >= 3) return true;
+    }
+    return false;
+}
+
 }  // namespace
 
 std::string fold(std::string_view text) {
@@ -119,13 +129,18 @@ std::vector<Token> Analyzer::tokenize(std::string_view text) {
     if (U_FAILURE(status)) return tokens;
 
     int32_t begin = impl_->words->first();
+    std::size_t previous_end = 0;
     for (int32_t end = impl_->words->next(); end != icu::BreakIterator::DONE;
          begin = end, end = impl_->words->next()) {
         if (impl_->words->getRuleStatus() < UBRK_WORD_NONE_LIMIT) continue;  // spaces, punctuation
         std::string_view raw = text.substr(std::size_t(begin), std::size_t(end - begin));
         std::string word = fold(raw);
         if (word.empty()) continue;
-        tokens.push_back(Token{std::move(word), std::size_t(begin), std::size_t(end), abbreviation_shaped(raw)});
+        const bool starts = !tokens.empty() &&
+                            ends_sentence(text.substr(previous_end, std::size_t(begin) - previous_end),
+                                          previous_end - tokens.back().begin);
+        tokens.push_back(Token{std::move(word), std::size_t(begin), std::size_t(end), abbreviation_shaped(raw), starts});
+        previous_end = std::size_t(end);
     }
     // Release the borrowed text so a later call with a dangling pointer is impossible.
     impl_->words->setText(icu::UnicodeString());

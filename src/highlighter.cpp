@@ -90,14 +90,16 @@ std::vector<Highlighter::Found> Highlighter::match(const std::vector<Token>& tok
         const Alternative* hit = nullptr;
         std::size_t length = 1;
         std::string via;
-        // Phrases match unstemmed words at consecutive positions, as OP_PHRASE does; longest first.
+        // Phrases match unstemmed words at consecutive positions within a sentence, as OP_PHRASE
+        // does over the index's sentence gaps; longest first.
         if (auto it = phrases_by_first_word_.find(tokens[i].word); it != phrases_by_first_word_.end()) {
             for (std::size_t a : it->second) {
                 const auto& alt = alternatives_[a];
                 const std::size_t n = alt.words.size();
                 if (i + n > tokens.size()) continue;
                 bool same = true;
-                for (std::size_t k = 1; k < n && same; ++k) same = tokens[i + k].word == alt.words[k];
+                for (std::size_t k = 1; k < n && same; ++k)
+                    same = tokens[i + k].word == alt.words[k] && !tokens[i + k].starts_sentence;
                 if (same) {
                     hit = &alt;
                     length = n;

@@ -67,7 +67,7 @@ constexpr std::size_t kMaxTermBytes = 245;
 constexpr Xapian::termpos kNameGap = 100;
 // Version of what an article becomes in the index (terms, values, document data). It salts the
 // content hash, so raising it makes every article "changed" and the next run rewrites them all.
-constexpr int kIndexFormat = 1;
+constexpr int kIndexFormat = 2;  // 2: sentence gaps in positions
 constexpr std::string_view kBuildPrefix = "build-";
 
 using Clock = std::chrono::steady_clock;
@@ -559,7 +559,7 @@ private:
 
     void analyse(std::string_view text, Xapian::termpos& pos, std::vector<Term>& out) {
         for (auto& token : analyzer_.tokenize(text)) {
-            ++pos;
+            pos += token.starts_sentence ? schema::kSentenceGap : 1;
             if (token.word.size() > kMaxWordBytes) continue;
             auto it = stems_now_->find(token.word);
             if (it == stems_now_->end()) it = stems_now_->emplace(token.word, analyzer_.stem(token.word, lang_)).first;

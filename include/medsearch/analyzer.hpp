@@ -15,6 +15,9 @@ struct Token {
     std::size_t begin = 0;    // byte offsets of the word in the analysed text
     std::size_t end = 0;
     bool all_caps = false;    // capitals and digits, 2+ characters ("MS", "B12"): abbreviation-shaped
+    // A line break or a sentence's end (".", "!" or "?" after a word of 3+ letters, so "E. coli"
+    // and "Dr. Smith" stay one sentence) comes before this word. Phrases and proximity stop at it.
+    bool starts_sentence = false;
 };
 
 // Folds one piece of text: case, compatibility forms and ligatures (NFKC case folding),

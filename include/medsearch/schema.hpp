@@ -23,6 +23,10 @@ inline constexpr std::string_view kHeadingPrefix = "H";  // section heading path
 inline constexpr std::string_view kTitlePrefix = "S";    // article title and also-called names
 inline constexpr std::string_view kStemPrefix = "Z";
 
+// Positions jump by kSentenceGap at each sentence or list item (Token::starts_sentence), so a
+// phrase never joins the last word of one bullet to the first of the next.
+inline constexpr unsigned kSentenceGap = 100;
+
 // Value slots.
 inline constexpr unsigned kSlotArticle = 0;  // article id: the collapse key for grouping
 inline constexpr unsigned kSlotUpdated = 1;  // ISO date, sortable as a string

@@ -53,6 +53,16 @@ TEST_CASE("tokens carry byte offsets into the original text", "[analyzer]") {
     CHECK(tokens[4].word == "b12");
 }
 
+TEST_CASE("a line break or a sentence's end marks the next word, an initial or a title does not", "[analyzer]") {
+    Analyzer a;
+    auto tokens = a.tokenize("Burning feet. Numb toes\n- Cold hands! E. coli, as Dr. Smith says");
+    std::vector<std::string> starts;
+    for (const auto& t : tokens)
+        if (t.starts_sentence) starts.push_back(t.word);
+    CHECK(starts == std::vector<std::string>{"numb", "cold", "e"});
+    CHECK_FALSE(tokens.front().starts_sentence);  // nothing before the first word to separate
+}
+
 TEST_CASE("abbreviation shape: capitals and digits, two characters or more", "[analyzer]") {
     Analyzer a;
     auto tokens = a.tokenize("MS ms Ms HTN B12 I COPD's A");

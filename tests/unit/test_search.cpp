@@ -386,6 +386,15 @@ TEST_CASE("regression: a multi-word synonym inside a quoted phrase is expanded a
     CHECK(has_match(*treatment, "nerve pain", "neuralgia", "synonym"));
 }
 
+TEST_CASE("a phrase does not join the end of one sentence to the start of the next", "[search]") {
+    Index index;
+    auto searcher = index.open();
+    // The overview reads "... damaged nerves. Some people feel pins and needles ...".
+    CHECK(ids(search(searcher, "\"some people feel\"", Grouping::section)) ==
+          std::vector<std::string>{"neuropathic-pain#overview"});
+    CHECK(search(searcher, "\"damaged nerves some people\"", Grouping::section).hits.empty());
+}
+
 TEST_CASE("regression: the words of a multi-word synonym are not highlighted apart", "[search][synonyms]") {
     Index index;
     auto searcher = index.open();

@@ -73,6 +73,10 @@ const std::unordered_map<std::string_view, SectionKind>& cues() {
     return table;
 }
 
+bool is_definition_word(std::string_view w) {
+    return w == "meaning" || w == "define" || w == "definition" || w == "significa";
+}
+
 }  // namespace
 
 std::optional<SectionKind> detect_intent(const std::vector<std::string>& words) {
@@ -95,8 +99,10 @@ std::optional<SectionKind> detect_intent(const std::vector<std::string>& words) 
         if ((a == "what" && (b == "is" || b == "are")) || (a == "que" && b == "es")) return SectionKind::definition;
     }
     for (const auto& w : words)
-        if (w == "meaning" || w == "define" || w == "definition" || w == "significa") return SectionKind::definition;
+        if (is_definition_word(w)) return SectionKind::definition;
     return std::nullopt;
 }
+
+bool is_intent_cue(std::string_view word) { return cues().count(word) > 0 || is_definition_word(word); }
 
 }  // namespace medsearch

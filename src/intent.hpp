@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "medsearch/article.hpp"
@@ -12,5 +13,9 @@ namespace medsearch {
 
 // `words` are folded query words in order (stopwords included: "what is" needs them).
 std::optional<SectionKind> detect_intent(const std::vector<std::string>& words);
+
+// Whether a folded word is one of the single-word cues detect_intent reads ("causes", "treated",
+// "meaning"), so the rest of a query can be read as the thing it asks about.
+bool is_intent_cue(std::string_view word);
 
 }  // namespace medsearch

@@ -244,22 +244,28 @@ Xapian::Query article_context(const Xapian::Database& db, const Xapian::Query& q
 }
 
 void add_name_intent(ParsedQuery& parsed, const Xapian::Database& db, const QueryOptions& options) {
-    if (!options.intent || parsed.intent || parsed.parts.empty()) return;
+    if (!options.intent || parsed.parts.empty()) return;
+    // With cue words ("what causes nerve pain"), the rest of the query is the thing asked about.
+    std::vector<const QueryPart*> subject;
+    for (const auto& p : parsed.parts)
+        if (!parsed.intent || p.quoted || p.words.size() != 1 || !is_intent_cue(p.words[0])) subject.push_back(&p);
+    if (subject.empty()) return;
     std::vector<std::string> names;  // XN terms of the articles the query names
     auto add_if_name = [&](const std::vector<std::string>& words) {
         std::string term = std::string(schema::kNamePrefix) + name_key(words);
         if (db.term_exists(term)) names.push_back(std::move(term));
     };
     std::vector<std::string> words;
-    for (const auto& p : parsed.parts) words.insert(words.end(), p.words.begin(), p.words.end());
+    for (const auto* p : subject) words.insert(words.end(), p->words.begin(), p->words.end());
     add_if_name(words);
     // One part that is another name of the thing ("neuropathy" for "nerve pain") too; a lay
     // description pointing at it ("jolts of pain in my jaw" => trigeminal neuralgia) asks more.
-    if (parsed.parts.size() == 1)
-        for (const auto& s : parsed.parts[0].synonyms)
+    if (subject.size() == 1)
+        for (const auto& s : subject[0]->synonyms)
             if (!s.one_way) add_if_name(s.phrase.words);
     if (names.empty()) return;
-    parsed.intent = SectionKind::definition;
+    // A bare name asks what the thing is; with cues, the kind they ask for, of that article only.
+    if (!parsed.intent) parsed.intent = SectionKind::definition;
     parsed.intent_names = std::move(names);
 }
 

@@ -64,7 +64,8 @@ Xapian::Query article_context(const Xapian::Database& db, const Xapian::Query& q
 inline constexpr Xapian::doccount kContextArticles = 10;
 
 // A query that is exactly an article's name (an XN term of `db`) asks what that thing is:
-// sets the definition intent when the cue words gave none.
+// sets the definition intent when the cue words gave none. When they gave one and the other
+// words name an article ("what causes nerve pain"), the intent is scoped to that article.
 void add_name_intent(ParsedQuery& parsed, const Xapian::Database& db, const QueryOptions& options);
 
 // One scored piece of the query: a part in one field, or a whole-query bonus. Each adds its

@@ -49,7 +49,8 @@ struct RankingParams {
                                   // which finds the article; the user's own words pick the section
     double coord_weight = 0.5;    // extra weight for sections matching every part of the query
     double article_weight = 0.5;  // article_context: share of the article's best section weight added
-    bool name_intent_scope = true;  // a query that is a name favours that article's overview, not every one
+    bool name_intent_scope = true;  // a query naming an article ("nerve pain", "what causes nerve pain") favours
+                                    // that article's section of the kind, not every one
     bool title_synonyms = false;  // expanding synonyms in titles too let umbrella articles win everything
 };
 

@@ -47,7 +47,9 @@ std::vector<Article> corpus() {
     ctsl.id = "carpal-tunnel-syndrome";
     ctsl.title = "Carpal Tunnel Syndrome";
     ctsl.sections = {section("symptoms", "Symptoms", SectionKind::symptoms,
-                             "Numb fingers at night and a weak grip; pain can run up the arm.")};
+                             "Numb fingers at night and a weak grip; pain can run up the arm."),
+                     section("treatment", "Treatment", SectionKind::treatment,
+                             "A wrist splint at night, and for some surgery, eases the nerve pain.")};
     Article es;
     es.id = "neuropathic-pain-es";
     es.title = "Dolor neuropático";
@@ -176,6 +178,31 @@ TEST_CASE("a query that is an article's name favours that article's overview, no
         CAPTURE(other);
         CHECK(score_of(scoped.value(), other) < 0.8 * score_of(unscoped.value(), other));
     }
+}
+
+TEST_CASE("cue words about a named article favour that article's section of the kind", "[search][intent]") {
+    Index index;
+    auto searcher = index.open();
+    SearchRequest request;
+    request.query = "how is nerve pain treated";
+    request.group = Grouping::section;
+    auto score_of = [](const SearchResponse& r, const std::string& id) {
+        for (const auto& h : r.hits)
+            if (h.article.id + "#" + h.sections.front().anchor == id) return h.score;
+        FAIL("no hit " << id);
+        return 0.0;
+    };
+    auto scoped = searcher.search(request);
+    request.ranking.name_intent_scope = false;
+    auto unscoped = searcher.search(request);
+    REQUIRE(scoped.ok());
+    REQUIRE(unscoped.ok());
+    CHECK(ids(scoped.value()).front() == "neuropathic-pain#treatment");
+    CHECK(score_of(scoped.value(), "neuropathic-pain#treatment") ==
+          Approx(score_of(unscoped.value(), "neuropathic-pain#treatment")));
+    // Another article's treatment that mentions nerve pain in passing loses the boost.
+    CHECK(score_of(scoped.value(), "carpal-tunnel-syndrome#treatment") <
+          0.8 * score_of(unscoped.value(), "carpal-tunnel-syndrome#treatment"));
 }
 
 TEST_CASE("dash and accent spellings give the same hits", "[search]") {

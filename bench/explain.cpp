@@ -81,8 +81,9 @@ int explain(const std::string& db_path, const std::string& text, std::size_t siz
     std::printf("xapian: %s\n\n", query.get_description().c_str());
 
     // The section list of /api/search?group=section: the article context on top.
-    const Xapian::Query context = article_context(db, query, options.ranking);
-    const Xapian::Query ranked = context.empty() ? query : Xapian::Query(Xapian::Query::OP_AND_MAYBE, query, context);
+    const ContextBoost context = context_boost(db, query, options.ranking, true, parsed.intent);
+    const Xapian::Query ranked =
+        context.combined().empty() ? query : Xapian::Query(Xapian::Query::OP_AND_MAYBE, query, context.combined());
     Xapian::Enquire enquire(db);
     enquire.set_query(ranked);
     enquire.set_weighting_scheme(bm25_weight(options.ranking));
@@ -105,10 +106,11 @@ int explain(const std::string& db_path, const std::string& text, std::size_t siz
             sum += w;
             if (w > 0) std::printf("      %7.3f  %s\n", w, plan.boost_label.c_str());
         }
-        if (!context.empty()) {
-            double w = weight_in(db, context, id_term, options.ranking);
+        for (const auto& [part, label] : {std::pair{&context.article, "article context"}, {&context.kind, "intent context"}}) {
+            if (part->empty()) continue;
+            double w = weight_in(db, *part, id_term, options.ranking);
             sum += w;
-            if (w > 0) std::printf("      %7.3f  article context\n", w);
+            if (w > 0) std::printf("      %7.3f  %s\n", w, label);
         }
         std::printf("      %7.3f  sum of the parts\n", sum);
     }

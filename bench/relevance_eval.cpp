@@ -202,7 +202,7 @@ bool set_ranking_param(RankingParams& ranking, std::string_view assignment) {
         {"title_weight", &RankingParams::title_weight}, {"heading_weight", &RankingParams::heading_weight},
         {"name_weight", &RankingParams::name_weight}, {"intent_weight", &RankingParams::intent_weight},
         {"loose_weight", &RankingParams::loose_weight}, {"exact_bonus", &RankingParams::exact_bonus},
-        {"coord_weight", &RankingParams::coord_weight},
+        {"coord_weight", &RankingParams::coord_weight}, {"intent_context", &RankingParams::intent_context},
         {"article_weight", &RankingParams::article_weight}, {"one_way_weight", &RankingParams::one_way_weight},
     };
     for (const auto& k : knobs) {

@@ -230,17 +230,35 @@ Xapian::BM25Weight bm25_weight(const RankingParams& r) {
     return Xapian::BM25Weight(r.bm25_k1, 0, 1, r.bm25_b, 0.5);
 }
 
-Xapian::Query article_context(const Xapian::Database& db, const Xapian::Query& query, const RankingParams& ranking) {
-    if (ranking.article_weight <= 0 || query.empty()) return Xapian::Query();
+ContextBoost context_boost(const Xapian::Database& db, const Xapian::Query& query, const RankingParams& ranking,
+                           bool article, std::optional<SectionKind> kind) {
+    ContextBoost boost;
+    article = article && ranking.article_weight > 0;
+    if (ranking.intent_context <= 0) kind.reset();
+    if ((!article && !kind) || query.empty()) return boost;
     Xapian::Enquire enquire(db);
     enquire.set_query(query);
     enquire.set_weighting_scheme(bm25_weight(ranking));
     enquire.set_collapse_key(schema::kSlotArticle);
     Xapian::MSet best = enquire.get_mset(0, kContextArticles);
-    if (best.empty()) return Xapian::Query();
-    auto* source = new Xapian::ValueMapPostingSource(schema::kSlotArticle);
-    for (auto it = best.begin(); it != best.end(); ++it) source->add_mapping(it.get_collapse_key(), it.get_weight());
-    return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(source->release()), ranking.article_weight);
+    if (best.empty()) return boost;
+    // A posting source keeps its position while a match runs, so each use needs its own.
+    auto weights = [&](double scale) {
+        auto* source = new Xapian::ValueMapPostingSource(schema::kSlotArticle);
+        for (auto it = best.begin(); it != best.end(); ++it) source->add_mapping(it.get_collapse_key(), it.get_weight());
+        return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(source->release()), scale);
+    };
+    if (article) boost.article = weights(ranking.article_weight);
+    if (kind)
+        boost.kind = Xapian::Query(Xapian::Query::OP_FILTER, weights(ranking.intent_context),
+                                   Xapian::Query(std::string(schema::kKindPrefix) + std::string(to_string(*kind))));
+    return boost;
+}
+
+Xapian::Query ContextBoost::combined() const {
+    if (article.empty()) return kind;
+    if (kind.empty()) return article;
+    return Xapian::Query(Xapian::Query::OP_OR, article, kind);
 }
 
 void add_name_intent(ParsedQuery& parsed, const Xapian::Database& db, const QueryOptions& options) {

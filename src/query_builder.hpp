@@ -55,12 +55,24 @@ std::vector<std::string> query_languages(const QueryOptions& options);
 // The weighting scheme every search uses, from the tunable parameters.
 Xapian::BM25Weight bm25_weight(const RankingParams& ranking);
 
-// A section list ranks each section on its own, yet a section of an article whose best section
-// answers the query well is more likely to help than an equal one elsewhere. The weight to add,
-// with OP_AND_MAYBE, to the sections of the kContextArticles best articles for `query`:
-// article_weight × the article's best section weight. Empty when article_weight is 0 or nothing
-// matches. Runs `query` once, grouped by article.
-Xapian::Query article_context(const Xapian::Database& db, const Xapian::Query& query, const RankingParams& ranking);
+// Weight from the kContextArticles best articles for `query` (one run of it, grouped by
+// article), each article's best section weight shared out to its other sections, to be added
+// with OP_AND_MAYBE:
+// - `article`: a section list ranks each section on its own, yet a section of an article whose
+//   best section answers the query well is more likely to help than an equal one elsewhere:
+//   article_weight × that weight to every matching section of the article;
+// - `kind`: the section kind the query asks for, intent_context × that weight to the article's
+//   sections of that kind. Relative to how well the article matches, the boost means as much in
+//   a corpus where every article has an overview as in one where few have a prognosis; the
+//   XK term's own weight (intent_weight) shrinks with the kind's frequency.
+// Either is empty when switched off (weight 0, `article` false, no kind) or nothing matches.
+struct ContextBoost {
+    Xapian::Query article;
+    Xapian::Query kind;
+    Xapian::Query combined() const;  // the two ORed; empty if both are
+};
+ContextBoost context_boost(const Xapian::Database& db, const Xapian::Query& query, const RankingParams& ranking,
+                           bool article, std::optional<SectionKind> kind);
 inline constexpr Xapian::doccount kContextArticles = 10;
 
 // A query that is exactly an article's name (an XN term of `db`) asks what that thing is:

@@ -176,10 +176,10 @@ struct Searcher::Impl {
         if (query.empty()) return response;
 
         const bool grouped = request.group == Grouping::article;
-        if (!grouped && request.features.article_context) {
-            Xapian::Query context = article_context(db, query, options.ranking);
-            if (!context.empty()) query = Xapian::Query(Xapian::Query::OP_AND_MAYBE, query, context);
-        }
+        // Grouped, every section of an article would get the same article context: no change.
+        Xapian::Query context =
+            context_boost(db, query, options.ranking, !grouped && request.features.article_context, parsed.intent).combined();
+        if (!context.empty()) query = Xapian::Query(Xapian::Query::OP_AND_MAYBE, query, context);
         Xapian::Enquire enquire(db);
         enquire.set_query(query);
         enquire.set_weighting_scheme(bm25_weight(options.ranking));

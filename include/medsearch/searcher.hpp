@@ -42,7 +42,8 @@ struct RankingParams {
     double title_weight = 0.25;   // title and also-called names
     double heading_weight = 0;
     double name_weight = 1.0;     // the query (or a run of it) is exactly an article's name
-    double intent_weight = 3.0;   // section kind the query asks for
+    double intent_weight = 1.5;   // section kind the query asks for (its XK term) ...
+    double intent_context = 0.15; // ... and that kind's sections of the best articles, by their match
     double loose_weight = 0.5;    // the separate words of a multi-word synonym entry
     double exact_bonus = 0.25;    // the typed form over its synonyms
     double one_way_weight = 0.5;  // expansions of `a => b` rules: a lay description points at a term,

@@ -34,9 +34,9 @@ TEST_CASE("query descriptions: words, phrases, synonyms, stopwords", "[query]") 
     auto [text, expected] = GENERATE(table<std::string, std::string>({
         {"pain", "Query(Zpain)"},
         {"burning feet", "Query((Zburn OR Zfeet))"},
-        {"what is the pain", "Query((Zpain AND_MAYBE 3 * XKdefinition))"},
-        {"how is pain treated", "Query(((Zpain OR Ztreat) AND_MAYBE 3 * XKtreatment))"},
-        {"what causes pain", "Query(((Zcaus OR Zpain) AND_MAYBE 3 * XKcauses))"},
+        {"what is the pain", "Query((Zpain AND_MAYBE 1.5 * XKdefinition))"},
+        {"how is pain treated", "Query(((Zpain OR Ztreat) AND_MAYBE 1.5 * XKtreatment))"},
+        {"what causes pain", "Query(((Zcaus OR Zpain) AND_MAYBE 1.5 * XKcauses))"},
         {"the", "Query(Zthe)"},
         {"\"burning feet\"", "Query((burning PHRASE 2 feet))"},
         {"nerve pain",

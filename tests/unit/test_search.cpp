@@ -205,6 +205,36 @@ TEST_CASE("cue words about a named article favour that article's section of the 
           0.8 * score_of(unscoped.value(), "carpal-tunnel-syndrome#treatment"));
 }
 
+TEST_CASE("the intent context gives the asked-for kind a share of its article's match", "[search][intent]") {
+    Index index;
+    auto searcher = index.open();
+    SearchRequest request;
+    request.query = "how is nerve pain treated";
+    request.ranking.intent_weight = 0;  // the XK term's own weight aside
+    request.ranking.intent_context = 0;
+    auto run = [&](Grouping group, double share) {
+        request.group = group;
+        request.ranking.intent_context = share;
+        auto r = searcher.search(request);
+        REQUIRE(r.ok());
+        return std::move(r).value();
+    };
+    auto score_of = [](const SearchResponse& r, const std::string& id) {
+        for (const auto& h : r.hits)
+            if (h.article.id + "#" + h.sections.front().anchor == id) return h.score;
+        FAIL("no hit " << id);
+        return 0.0;
+    };
+    const auto grouped = run(Grouping::article, 0);
+    REQUIRE(grouped.hits.front().article.id == "neuropathic-pain");
+    const double article_match = grouped.hits.front().score;  // its best section, as the context sees it
+    const auto without = run(Grouping::section, 0);
+    const auto with = run(Grouping::section, 0.25);
+    CHECK(score_of(with, "neuropathic-pain#treatment") - score_of(without, "neuropathic-pain#treatment") ==
+          Approx(0.25 * article_match));
+    CHECK(score_of(with, "neuropathic-pain#overview") == Approx(score_of(without, "neuropathic-pain#overview")));
+}
+
 TEST_CASE("dash and accent spellings give the same hits", "[search]") {
     Index index;
     auto searcher = index.open();

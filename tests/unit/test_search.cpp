@@ -108,6 +108,27 @@ std::vector<std::string> ids(const SearchResponse& r) {
     return out;
 }
 
+// The score of the hit whose first section is `id` ("article#anchor"); fails the test if none.
+double score_of(const SearchResponse& r, const std::string& id) {
+    for (const auto& h : r.hits)
+        if (h.article.id + "#" + h.sections.front().anchor == id) return h.score;
+    FAIL("no hit " << id);
+    return 0.0;
+}
+
+// A section list for `query` with the intent scoped to the articles it names, and without.
+std::pair<SearchResponse, SearchResponse> with_and_without_scope(Searcher& searcher, std::string query) {
+    SearchRequest request;
+    request.query = std::move(query);
+    request.group = Grouping::section;
+    auto scoped = searcher.search(request);
+    request.ranking.name_intent_scope = false;
+    auto unscoped = searcher.search(request);
+    REQUIRE(scoped.ok());
+    REQUIRE(unscoped.ok());
+    return {std::move(scoped).value(), std::move(unscoped).value()};
+}
+
 }  // namespace
 
 TEST_CASE("nerve pain finds the neuropathic pain article with marks and deep links", "[search]") {
@@ -155,54 +176,28 @@ TEST_CASE("pins and needles socks puts the overview first", "[search]") {
 TEST_CASE("a query that is an article's name favours that article's overview, not every overview", "[search][intent]") {
     Index index;
     auto searcher = index.open();
-    SearchRequest request;
-    request.query = "nerve pain";
-    request.group = Grouping::section;
-    auto score_of = [](const SearchResponse& r, const std::string& id) {
-        for (const auto& h : r.hits)
-            if (h.article.id + "#" + h.sections.front().anchor == id) return h.score;
-        FAIL("no hit " << id);
-        return 0.0;
-    };
-    auto scoped = searcher.search(request);
-    request.ranking.name_intent_scope = false;
-    auto unscoped = searcher.search(request);
-    REQUIRE(scoped.ok());
-    REQUIRE(unscoped.ok());
-    CHECK(ids(scoped.value()).front() == "neuropathic-pain#overview");
+    auto [scoped, unscoped] = with_and_without_scope(searcher, "nerve pain");
+    CHECK(ids(scoped).front() == "neuropathic-pain#overview");
     // The named article's overview keeps its definition boost ...
-    CHECK(score_of(scoped.value(), "neuropathic-pain#overview") ==
-          Approx(score_of(unscoped.value(), "neuropathic-pain#overview")));
+    CHECK(score_of(scoped, "neuropathic-pain#overview") ==
+          Approx(score_of(unscoped, "neuropathic-pain#overview")));
     // ... and overviews that merely mention nerves and pain no longer share it.
     for (const char* other : {"sjogren-syndrome#overview", "guillain-barre-syndrome#overview"}) {
         CAPTURE(other);
-        CHECK(score_of(scoped.value(), other) < 0.8 * score_of(unscoped.value(), other));
+        CHECK(score_of(scoped, other) < 0.8 * score_of(unscoped, other));
     }
 }
 
 TEST_CASE("cue words about a named article favour that article's section of the kind", "[search][intent]") {
     Index index;
     auto searcher = index.open();
-    SearchRequest request;
-    request.query = "how is nerve pain treated";
-    request.group = Grouping::section;
-    auto score_of = [](const SearchResponse& r, const std::string& id) {
-        for (const auto& h : r.hits)
-            if (h.article.id + "#" + h.sections.front().anchor == id) return h.score;
-        FAIL("no hit " << id);
-        return 0.0;
-    };
-    auto scoped = searcher.search(request);
-    request.ranking.name_intent_scope = false;
-    auto unscoped = searcher.search(request);
-    REQUIRE(scoped.ok());
-    REQUIRE(unscoped.ok());
-    CHECK(ids(scoped.value()).front() == "neuropathic-pain#treatment");
-    CHECK(score_of(scoped.value(), "neuropathic-pain#treatment") ==
-          Approx(score_of(unscoped.value(), "neuropathic-pain#treatment")));
+    auto [scoped, unscoped] = with_and_without_scope(searcher, "how is nerve pain treated");
+    CHECK(ids(scoped).front() == "neuropathic-pain#treatment");
+    CHECK(score_of(scoped, "neuropathic-pain#treatment") ==
+          Approx(score_of(unscoped, "neuropathic-pain#treatment")));
     // Another article's treatment that mentions nerve pain in passing loses the boost.
-    CHECK(score_of(scoped.value(), "carpal-tunnel-syndrome#treatment") <
-          0.8 * score_of(unscoped.value(), "carpal-tunnel-syndrome#treatment"));
+    CHECK(score_of(scoped, "carpal-tunnel-syndrome#treatment") <
+          0.8 * score_of(unscoped, "carpal-tunnel-syndrome#treatment"));
 }
 
 TEST_CASE("the intent context gives the asked-for kind a share of its article's match", "[search][intent]") {
@@ -218,12 +213,6 @@ TEST_CASE("the intent context gives the asked-for kind a share of its article's 
         auto r = searcher.search(request);
         REQUIRE(r.ok());
         return std::move(r).value();
-    };
-    auto score_of = [](const SearchResponse& r, const std::string& id) {
-        for (const auto& h : r.hits)
-            if (h.article.id + "#" + h.sections.front().anchor == id) return h.score;
-        FAIL("no hit " << id);
-        return 0.0;
     };
     const auto grouped = run(Grouping::article, 0);
     REQUIRE(grouped.hits.front().article.id == "neuropathic-pain");

@@ -49,7 +49,7 @@ struct RankingParams {
     double one_way_weight = 0.5;  // expansions of `a => b` rules: a lay description points at a term,
                                   // which finds the article; the user's own words pick the section
     double coord_weight = 0.5;    // extra weight for sections matching every part of the query
-    double article_weight = 0.5;  // article_context: share of the article's best section weight added
+    double article_weight = 0.7;  // article_context: share of the article's best section weight added
     bool name_intent_scope = true;  // a query naming an article ("nerve pain", "what causes nerve pain") favours
                                     // that article's section of the kind, not every one
     bool title_synonyms = false;  // expanding synonyms in titles too let umbrella articles win everything

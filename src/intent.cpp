@@ -73,6 +73,18 @@ const std::unordered_map<std::string_view, SectionKind>& cues() {
     return table;
 }
 
+// "does it go away", "will it get better", "se cura sola" ask about the outlook; "clinical
+// trials" about research.
+std::optional<SectionKind> two_word_cue(std::string_view a, std::string_view b) {
+    if (((a == "go" || a == "goes" || a == "going") && b == "away") ||
+        ((a == "get" || a == "gets" || a == "getting") && b == "better") || (a == "cura" && b == "sola") ||
+        (a == "se" && b == "quita"))
+        return SectionKind::outlook;
+    if ((a == "clinical" && (b == "trial" || b == "trials")) || (a == "ensayos" && (b == "clinicos" || b == "clinico")))
+        return SectionKind::research;
+    return std::nullopt;
+}
+
 bool is_definition_word(std::string_view w) {
     return w == "meaning" || w == "define" || w == "definition" || w == "significa";
 }
@@ -83,15 +95,8 @@ std::optional<SectionKind> detect_intent(const std::vector<std::string>& words) 
     for (const auto& w : words) {
         if (auto it = cues().find(w); it != cues().end()) return it->second;
     }
-    // Two-word cues: "does it go away", "will it get better", "se cura sola" ask about the outlook.
-    for (std::size_t i = 0; i + 1 < words.size(); ++i) {
-        const auto& a = words[i];
-        const auto& b = words[i + 1];
-        if (((a == "go" || a == "goes" || a == "going") && b == "away") ||
-            ((a == "get" || a == "gets" || a == "getting") && b == "better") || (a == "cura" && b == "sola") ||
-            (a == "se" && b == "quita"))
-            return SectionKind::outlook;
-    }
+    for (std::size_t i = 0; i + 1 < words.size(); ++i)
+        if (auto kind = two_word_cue(words[i], words[i + 1])) return kind;
     // "what is X", "what are X", "qué es X", "meaning of X": a definition.
     for (std::size_t i = 0; i + 1 < words.size(); ++i) {
         const auto& a = words[i];
@@ -103,6 +108,13 @@ std::optional<SectionKind> detect_intent(const std::vector<std::string>& words) 
     return std::nullopt;
 }
 
-bool is_intent_cue(std::string_view word) { return cues().count(word) > 0 || is_definition_word(word); }
+std::vector<bool> intent_cues(const std::vector<std::string>& words) {
+    std::vector<bool> cue(words.size(), false);
+    for (std::size_t i = 0; i < words.size(); ++i) {
+        if (cues().count(words[i]) || is_definition_word(words[i])) cue[i] = true;
+        if (i + 1 < words.size() && two_word_cue(words[i], words[i + 1])) cue[i] = cue[i + 1] = true;
+    }
+    return cue;
+}
 
 }  // namespace medsearch

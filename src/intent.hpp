@@ -14,8 +14,8 @@ namespace medsearch {
 // `words` are folded query words in order (stopwords included: "what is" needs them).
 std::optional<SectionKind> detect_intent(const std::vector<std::string>& words);
 
-// Whether a folded word is one of the single-word cues detect_intent reads ("causes", "treated",
-// "meaning"), so the rest of a query can be read as the thing it asks about.
-bool is_intent_cue(std::string_view word);
+// Which of `words` are cues detect_intent reads ("causes", "treated", "meaning", "clinical
+// trials"), so the rest of a query can be read as the thing it asks about.
+std::vector<bool> intent_cues(const std::vector<std::string>& words);
 
 }  // namespace medsearch

@@ -264,9 +264,18 @@ Xapian::Query ContextBoost::combined() const {
 void add_name_intent(ParsedQuery& parsed, const Xapian::Database& db, const QueryOptions& options) {
     if (!options.intent || parsed.parts.empty()) return;
     // With cue words ("what causes nerve pain"), the rest of the query is the thing asked about.
+    std::vector<std::string> all_words;
+    std::vector<std::size_t> first;  // index in all_words of each part's first word
+    for (const auto& p : parsed.parts) {
+        first.push_back(all_words.size());
+        all_words.insert(all_words.end(), p.words.begin(), p.words.end());
+    }
+    const std::vector<bool> cue = intent_cues(all_words);
     std::vector<const QueryPart*> subject;
-    for (const auto& p : parsed.parts)
-        if (!parsed.intent || p.quoted || p.words.size() != 1 || !is_intent_cue(p.words[0])) subject.push_back(&p);
+    for (std::size_t i = 0; i < parsed.parts.size(); ++i) {
+        const auto& p = parsed.parts[i];
+        if (!parsed.intent || p.quoted || p.words.size() != 1 || !cue[first[i]]) subject.push_back(&p);
+    }
     if (subject.empty()) return;
     std::vector<std::string> names;  // XN terms of the articles the query names
     auto add_if_name = [&](const std::vector<std::string>& words) {

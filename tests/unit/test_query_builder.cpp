@@ -134,6 +134,8 @@ TEST_CASE("section intent from cue words, English and Spanish", "[query][intent]
         {"tratamiento de la ciática", "treatment"},
         {"síntomas del túnel carpiano", "symptoms"},
         {"¿qué es la neuralgia?", "definition"},
+        {"clinical trials for small fiber neuropathy", "research"},
+        {"ensayos clínicos de neuralgia", "research"},
         {"burning feet", "none"},
     }));
     CAPTURE(text);

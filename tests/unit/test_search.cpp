@@ -200,6 +200,15 @@ TEST_CASE("cue words about a named article favour that article's section of the 
           0.8 * score_of(unscoped, "carpal-tunnel-syndrome#treatment"));
 }
 
+TEST_CASE("filler words are not read as part of the name asked about", "[search][intent]") {
+    Index index;
+    auto searcher = index.open();
+    // "being done" says nothing: what is left after the cue names the article.
+    auto [scoped, unscoped] = with_and_without_scope(searcher, "what treatment is being done for nerve pain");
+    CHECK(score_of(scoped, "neuropathic-pain#treatment") == Approx(score_of(unscoped, "neuropathic-pain#treatment")));
+    CHECK(score_of(scoped, "carpal-tunnel-syndrome#treatment") < score_of(unscoped, "carpal-tunnel-syndrome#treatment"));
+}
+
 TEST_CASE("the intent context gives the asked-for kind a share of its article's match", "[search][intent]") {
     Index index;
     auto searcher = index.open();

@@ -16,7 +16,7 @@ struct Token {
     std::size_t end = 0;
     bool all_caps = false;    // capitals and digits, 2+ characters ("MS", "B12"): abbreviation-shaped
     // A line break or a sentence's end (".", "!" or "?" after a word of 3+ letters, so "E. coli"
-    // and "Dr. Smith" stay one sentence) comes before this word. Phrases and proximity stop at it.
+    // and "Dr. Smith" stay one sentence) comes before this word. Phrases stop at it.
     bool starts_sentence = false;
 };
 

@@ -270,6 +270,11 @@ ApiResponse Api::handle(const ApiRequest& request) noexcept {
                           "the server failed to answer; request id " + request_id);
 }
 
+bool Api::is_slow(const ApiRequest& request) noexcept {
+    std::string_view target = request.target;
+    return request.method == http::verb::post && target.substr(0, target.find('?')) == kAdminReloadPath;
+}
+
 ApiResponse Api::route(const ApiRequest& request, const std::string& request_id) {
     std::string_view target = request.target;
     if (target.empty() || target.front() != '/')

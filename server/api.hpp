@@ -61,6 +61,10 @@ public:
     // request id; the details go to the log only.
     ApiResponse handle(const ApiRequest& request) noexcept;
 
+    // Requests whose handling may take long (an admin reload reopens every Searcher: ~1.3 s on
+    // MedQuAD). The HTTP server runs them off its I/O threads, so searches never queue behind.
+    static bool is_slow(const ApiRequest& request) noexcept;
+
 private:
     ApiResponse route(const ApiRequest& request, const std::string& request_id);
     ApiResponse search(std::string_view query_string, const std::string& request_id);

@@ -14,10 +14,12 @@
 
 // Individual headers: <boost/asio.hpp> does not compile as C++20 with Boost 1.74.
 #include <boost/asio/dispatch.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
@@ -61,6 +63,9 @@ struct ServerCore {
     unsigned running_threads = 0;
 
     net::io_context ioc;
+    // Runs the Api's slow requests (Api::is_slow); declared after `ioc`, so it is joined before
+    // the handlers its work posts back are destroyed.
+    net::thread_pool slow_work{1};
     tcp::acceptor acceptor{net::make_strand(ioc)};
     net::steady_timer accept_retry{acceptor.get_executor()};
     std::vector<std::thread> threads;
@@ -157,9 +162,25 @@ private:
         api_request.body = std::move(request.body());
         api_request.authorization = std::string(request[http::field::authorization]);
         api_request.request_id = request_id_;
+        const unsigned version = request.version();
+        const bool keep_alive = request.keep_alive();
+        if (Api::is_slow(api_request)) return handle_off_loop(std::move(api_request), version, keep_alive);
         ApiResponse reply = server_.api.handle(api_request);
-        bool keep_alive = request.keep_alive() && !server_.stopping;
-        send(std::move(reply), request.version(), keep_alive, AfterWrite::keep_alive_or_close);
+        send(std::move(reply), version, keep_alive && !server_.stopping, AfterWrite::keep_alive_or_close);
+    }
+
+    // Handles the request on slow_work and answers on this connection's strand. The work guard
+    // keeps the I/O threads running (a graceful stop waits for them) until the answer is posted.
+    void handle_off_loop(ApiRequest api_request, unsigned version, bool keep_alive) {
+        net::post(server_.slow_work, [self = shared_from_this(), api_request = std::move(api_request), version,
+                                      keep_alive, guard = net::make_work_guard(server_.ioc)]() mutable {
+            ApiResponse reply = self->server_.api.handle(api_request);
+            net::dispatch(self->stream_.get_executor(), [self, reply = std::move(reply), version, keep_alive]() mutable {
+                self->send(std::move(reply), version, keep_alive && !self->server_.stopping,
+                           AfterWrite::keep_alive_or_close);
+            });
+            guard.reset();
+        });
     }
 
     enum class AfterWrite { keep_alive_or_close, drain_and_close };
@@ -368,6 +389,8 @@ void HttpServer::stop() {
     if (!drained) s.ioc.stop();
     for (auto& thread : s.threads) thread.join();
     s.threads.clear();
+    s.slow_work.stop();  // a request not begun is dropped; one under way finishes first
+    s.slow_work.join();
     log(drained ? LogLevel::info : LogLevel::warn, "stopped",
         {{"graceful", drained ? "yes" : "no"}, {"ms", format_ms(Clock::now() - begun)}});
 }

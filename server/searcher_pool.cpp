@@ -41,6 +41,7 @@ struct SearcherPool::Lease::Shared {
     std::optional<Searcher> probe; // follows the index; tells when the pool is out of date
     bool pool_stale = false;       // the probe moved on but the pool could not follow yet
     std::string last_error;        // of the background reloader, to log each failure once
+    std::function<void()> on_check;  // ReloadOptions::on_check
 
     // The background thread: checks the index every `interval` (when not zero) and closes the
     // Searchers a reload retired. Closing one is not free (its vocabulary's expansions are freed
@@ -75,6 +76,7 @@ struct SearcherPool::Lease::Shared {
 
     Result<ReloadOutcome> reload() {
         std::lock_guard reload_lock(reload_mutex);
+        if (on_check) on_check();
         if (!probe)
             return Error{Errc::internal, "searcher pool: opened without an index directory, cannot reload"};
         auto changed = probe->refresh();
@@ -200,6 +202,7 @@ Result<SearcherPool> SearcherPool::open(const std::filesystem::path& index_dir, 
     Lease::Shared& shared = *pool.shared_;
     shared.index_dir = index_dir;
     shared.probe.emplace(std::move(probe).value());
+    shared.on_check = std::move(reload.on_check);
     // A publication while the pool was opening may leave the probe ahead of some Searchers:
     // then the first check brings them all to the probe's index.
     IndexInfo probe_info = shared.probe->info();

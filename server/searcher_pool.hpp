@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstddef>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -20,6 +21,9 @@ struct ReloadOptions {
     // How often the background thread checks the index for a new revision or build; zero: no
     // checks, the pool changes only on reload() (the thread still closes retired Searchers).
     std::chrono::milliseconds interval{0};
+    // Called at the start of every check, in the thread making it, before anything opens: a
+    // seam for tests that need a reload to take as long as they say.
+    std::function<void()> on_check = {};
 };
 
 struct ReloadOutcome {

@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -252,7 +253,7 @@ TEST_CASE("the server follows an incremental batch and a full rebuild without fa
     INFO(built.output);
     REQUIRE(built.exit_code == 0);
 
-    auto pool = SearcherPool::open(fixture.db(), 2, ReloadOptions{200ms});
+    auto pool = SearcherPool::open(fixture.db(), 2, ReloadOptions{.interval = 200ms});
     REQUIRE(pool.ok());
     TestServer server(pool.value(), ApiOptions{});
     const Snapshot before = snapshot(server.port());
@@ -297,7 +298,7 @@ TEST_CASE("a batch with a broken file publishes nothing and the server keeps its
     INFO(built.output);
     REQUIRE(built.exit_code == 0);
 
-    auto pool = SearcherPool::open(fixture.db(), 2, ReloadOptions{100ms});
+    auto pool = SearcherPool::open(fixture.db(), 2, ReloadOptions{.interval = 100ms});
     REQUIRE(pool.ok());
     TestServer server(pool.value(), ApiOptions{});
     const Snapshot before = snapshot(server.port());
@@ -582,4 +583,101 @@ TEST_CASE("reload interval and admin token options are configured", "[e2e][reloa
             CHECK(config.error().message.find("--admin-token-file") != std::string::npos);
         }
     }
+}
+
+TEST_CASE("a search is answered while an admin reload is under way, even on one I/O thread", "[e2e][reload][admin]") {
+    // The reload waits in ReloadOptions::on_check until the test lets it go (30 s at most), so
+    // what is checked is the order of the answers, not a speed.
+    std::promise<void> entered, release;
+    auto released = release.get_future().share();
+    std::atomic<bool> first{true};
+    ReloadOptions reload;
+    reload.on_check = [&] {
+        if (!first.exchange(false)) return;
+        entered.set_value();
+        released.wait_for(std::chrono::seconds(30));
+    };
+    auto pool = SearcherPool::open(medsearch::test::fixture_index(), 1, reload);
+    REQUIRE(pool.ok());
+    ApiOptions api_options;
+    api_options.admin_token = "tok";
+    auto options = TestServer::default_options();
+    options.threads = 1;
+    TestServer server(pool.value(), api_options, options);
+
+    std::optional<HttpReply> reload_reply;  // read only after admin.join()
+    std::string reload_error;
+    std::atomic<bool> reload_answered{false};
+    std::thread admin([&] {
+        try {
+            HttpClient client(server.port(), std::chrono::seconds(40));
+            reload_reply = client.send(reload_request("Bearer tok"));
+        } catch (const std::exception& e) {
+            reload_error = e.what();
+        }
+        reload_answered = true;
+    });
+    const bool reload_began = entered.get_future().wait_for(std::chrono::seconds(10)) == std::future_status::ready;
+    std::optional<HttpReply> search;
+    std::string search_error;
+    if (reload_began) {
+        try {
+            search = HttpClient(server.port(), std::chrono::seconds(5)).get("/api/search?q=nerve+pain");
+        } catch (const std::exception& e) {
+            search_error = e.what();  // the one I/O thread was busy with the reload
+        }
+    }
+    const bool reload_still_waiting = !reload_answered;
+    release.set_value();
+    admin.join();
+
+    REQUIRE(reload_began);
+    INFO(search_error);
+    REQUIRE(search.has_value());
+    CHECK(search->status() == 200);
+    CHECK(reload_still_waiting);
+    INFO(reload_error);
+    REQUIRE(reload_reply.has_value());
+    CHECK(reload_reply->status() == 200);
+    CHECK(reload_reply->json().at("reloaded") == false);
+}
+
+TEST_CASE("a graceful stop lets an admin reload under way finish and answer", "[e2e][reload][admin]") {
+    std::promise<void> entered, release;
+    auto released = release.get_future().share();
+    ReloadOptions reload;
+    reload.on_check = [&, first = std::make_shared<std::atomic<bool>>(true)] {
+        if (!first->exchange(false)) return;
+        entered.set_value();
+        released.wait_for(std::chrono::seconds(30));
+    };
+    auto pool = SearcherPool::open(medsearch::test::fixture_index(), 1, reload);
+    REQUIRE(pool.ok());
+    ApiOptions api_options;
+    api_options.admin_token = "tok";
+    auto options = TestServer::default_options();
+    options.shutdown_grace = std::chrono::seconds(20);
+    TestServer server(pool.value(), api_options, options);
+
+    std::optional<HttpReply> reload_reply;  // read only after admin.join()
+    std::string reload_error;
+    std::thread admin([&] {
+        try {
+            reload_reply = HttpClient(server.port(), std::chrono::seconds(40)).send(reload_request("Bearer tok"));
+        } catch (const std::exception& e) {
+            reload_error = e.what();
+        }
+    });
+    const bool reload_began = entered.get_future().wait_for(std::chrono::seconds(10)) == std::future_status::ready;
+    std::thread stopper([&] { server.stop(); });
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));  // let the stop begin; order only
+    release.set_value();
+    stopper.join();
+    admin.join();
+
+    REQUIRE(reload_began);
+    INFO(reload_error);
+    REQUIRE(reload_reply.has_value());
+    CHECK(reload_reply->status() == 200);
+    CHECK(reload_reply->header("Connection") == "close");
 }

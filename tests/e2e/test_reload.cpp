@@ -17,6 +17,7 @@
 #include <mutex>
 #include <optional>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -585,98 +586,108 @@ TEST_CASE("reload interval and admin token options are configured", "[e2e][reloa
     }
 }
 
+namespace {
+
+// A pool on the fixture index whose first reload waits until release() (30 s at most), and an
+// admin reload sent from a thread of its own: lets a test see what happens while one is under way.
+class HeldReload {
+public:
+    HeldReload() {
+        ReloadOptions reload;
+        reload.on_check = [this] {
+            if (!first_.exchange(false)) return;
+            entered_.set_value();
+            released_.wait_for(std::chrono::seconds(30));
+        };
+        auto pool = SearcherPool::open(medsearch::test::fixture_index(), 1, reload);
+        if (!pool) throw std::runtime_error(pool.error().message);
+        pool_.emplace(std::move(pool).value());
+        api_options_.admin_token = "tok";
+    }
+    ~HeldReload() {
+        release();
+        if (admin_.joinable()) admin_.join();
+    }
+
+    SearcherPool& pool() { return *pool_; }
+    const ApiOptions& api_options() const { return api_options_; }
+
+    // Sends POST /api/admin/reload to `port`; true once the reload is waiting (10 s at most).
+    bool start(std::uint16_t port) {
+        admin_ = std::thread([this, port] {
+            try {
+                reply_ = HttpClient(port, std::chrono::seconds(40)).send(reload_request("Bearer tok"));
+            } catch (const std::exception& e) {
+                error_ = e.what();
+            }
+            answered_ = true;
+        });
+        return entered_.get_future().wait_for(std::chrono::seconds(10)) == std::future_status::ready;
+    }
+    bool answered() const { return answered_; }
+    void release() {
+        if (!released_set_.exchange(true)) release_.set_value();
+    }
+    // The reload's answer, after release(); joins the sending thread.
+    const std::optional<HttpReply>& reply() {
+        release();
+        if (admin_.joinable()) admin_.join();
+        return reply_;
+    }
+    const std::string& error() const { return error_; }  // only after reply()
+
+private:
+    std::promise<void> entered_, release_;
+    std::shared_future<void> released_ = release_.get_future().share();
+    std::atomic<bool> first_{true}, released_set_{false}, answered_{false};
+    std::optional<SearcherPool> pool_;
+    ApiOptions api_options_;
+    std::thread admin_;
+    std::optional<HttpReply> reply_;
+    std::string error_;
+};
+
+}  // namespace
+
 TEST_CASE("a search is answered while an admin reload is under way, even on one I/O thread", "[e2e][reload][admin]") {
-    // The reload waits in ReloadOptions::on_check until the test lets it go (30 s at most), so
-    // what is checked is the order of the answers, not a speed.
-    std::promise<void> entered, release;
-    auto released = release.get_future().share();
-    std::atomic<bool> first{true};
-    ReloadOptions reload;
-    reload.on_check = [&] {
-        if (!first.exchange(false)) return;
-        entered.set_value();
-        released.wait_for(std::chrono::seconds(30));
-    };
-    auto pool = SearcherPool::open(medsearch::test::fixture_index(), 1, reload);
-    REQUIRE(pool.ok());
-    ApiOptions api_options;
-    api_options.admin_token = "tok";
+    // What is checked is the order of the answers, not a speed.
+    HeldReload held;
     auto options = TestServer::default_options();
     options.threads = 1;
-    TestServer server(pool.value(), api_options, options);
-
-    std::optional<HttpReply> reload_reply;  // read only after admin.join()
-    std::string reload_error;
-    std::atomic<bool> reload_answered{false};
-    std::thread admin([&] {
-        try {
-            HttpClient client(server.port(), std::chrono::seconds(40));
-            reload_reply = client.send(reload_request("Bearer tok"));
-        } catch (const std::exception& e) {
-            reload_error = e.what();
-        }
-        reload_answered = true;
-    });
-    const bool reload_began = entered.get_future().wait_for(std::chrono::seconds(10)) == std::future_status::ready;
+    TestServer server(held.pool(), held.api_options(), options);
+    REQUIRE(held.start(server.port()));
     std::optional<HttpReply> search;
     std::string search_error;
-    if (reload_began) {
-        try {
-            search = HttpClient(server.port(), std::chrono::seconds(5)).get("/api/search?q=nerve+pain");
-        } catch (const std::exception& e) {
-            search_error = e.what();  // the one I/O thread was busy with the reload
-        }
+    try {
+        search = HttpClient(server.port(), std::chrono::seconds(5)).get("/api/search?q=nerve+pain");
+    } catch (const std::exception& e) {
+        search_error = e.what();  // the one I/O thread was busy with the reload
     }
-    const bool reload_still_waiting = !reload_answered;
-    release.set_value();
-    admin.join();
+    const bool reload_still_waiting = !held.answered();
+    const auto& reload_reply = held.reply();
 
-    REQUIRE(reload_began);
     INFO(search_error);
     REQUIRE(search.has_value());
     CHECK(search->status() == 200);
     CHECK(reload_still_waiting);
-    INFO(reload_error);
+    INFO(held.error());
     REQUIRE(reload_reply.has_value());
     CHECK(reload_reply->status() == 200);
     CHECK(reload_reply->json().at("reloaded") == false);
 }
 
 TEST_CASE("a graceful stop lets an admin reload under way finish and answer", "[e2e][reload][admin]") {
-    std::promise<void> entered, release;
-    auto released = release.get_future().share();
-    ReloadOptions reload;
-    reload.on_check = [&, first = std::make_shared<std::atomic<bool>>(true)] {
-        if (!first->exchange(false)) return;
-        entered.set_value();
-        released.wait_for(std::chrono::seconds(30));
-    };
-    auto pool = SearcherPool::open(medsearch::test::fixture_index(), 1, reload);
-    REQUIRE(pool.ok());
-    ApiOptions api_options;
-    api_options.admin_token = "tok";
+    HeldReload held;
     auto options = TestServer::default_options();
     options.shutdown_grace = std::chrono::seconds(20);
-    TestServer server(pool.value(), api_options, options);
-
-    std::optional<HttpReply> reload_reply;  // read only after admin.join()
-    std::string reload_error;
-    std::thread admin([&] {
-        try {
-            reload_reply = HttpClient(server.port(), std::chrono::seconds(40)).send(reload_request("Bearer tok"));
-        } catch (const std::exception& e) {
-            reload_error = e.what();
-        }
-    });
-    const bool reload_began = entered.get_future().wait_for(std::chrono::seconds(10)) == std::future_status::ready;
+    TestServer server(held.pool(), held.api_options(), options);
+    REQUIRE(held.start(server.port()));
     std::thread stopper([&] { server.stop(); });
     std::this_thread::sleep_for(std::chrono::milliseconds(100));  // let the stop begin; order only
-    release.set_value();
+    const auto& reload_reply = held.reply();
     stopper.join();
-    admin.join();
 
-    REQUIRE(reload_began);
-    INFO(reload_error);
+    INFO(held.error());
     REQUIRE(reload_reply.has_value());
     CHECK(reload_reply->status() == 200);
     CHECK(reload_reply->header("Connection") == "close");

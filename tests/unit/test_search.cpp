@@ -173,31 +173,23 @@ TEST_CASE("pins and needles socks puts the overview first", "[search]") {
     CHECK(r.hits.front().sections.front().snippet_html.find("<mark>pins and needles</mark>") != std::string::npos);
 }
 
-TEST_CASE("a query that is an article's name favours that article's overview, not every overview", "[search][intent]") {
+TEST_CASE("a query naming an article favours that article's section of the kind, not every one", "[search][intent]") {
+    // A bare name asks for the overview; cue words ask for their kind. Either way the named
+    // article keeps its boost, and sections elsewhere that merely mention the name lose it.
+    auto [query, named, others] = GENERATE(table<std::string, std::string, std::vector<std::string>>({
+        {"nerve pain", "neuropathic-pain#overview", {"sjogren-syndrome#overview", "guillain-barre-syndrome#overview"}},
+        {"how is nerve pain treated", "neuropathic-pain#treatment", {"carpal-tunnel-syndrome#treatment"}},
+    }));
+    CAPTURE(query);
     Index index;
     auto searcher = index.open();
-    auto [scoped, unscoped] = with_and_without_scope(searcher, "nerve pain");
-    CHECK(ids(scoped).front() == "neuropathic-pain#overview");
-    // The named article's overview keeps its definition boost ...
-    CHECK(score_of(scoped, "neuropathic-pain#overview") ==
-          Approx(score_of(unscoped, "neuropathic-pain#overview")));
-    // ... and overviews that merely mention nerves and pain no longer share it.
-    for (const char* other : {"sjogren-syndrome#overview", "guillain-barre-syndrome#overview"}) {
+    auto [scoped, unscoped] = with_and_without_scope(searcher, query);
+    CHECK(ids(scoped).front() == named);
+    CHECK(score_of(scoped, named) == Approx(score_of(unscoped, named)));
+    for (const auto& other : others) {
         CAPTURE(other);
         CHECK(score_of(scoped, other) < 0.8 * score_of(unscoped, other));
     }
-}
-
-TEST_CASE("cue words about a named article favour that article's section of the kind", "[search][intent]") {
-    Index index;
-    auto searcher = index.open();
-    auto [scoped, unscoped] = with_and_without_scope(searcher, "how is nerve pain treated");
-    CHECK(ids(scoped).front() == "neuropathic-pain#treatment");
-    CHECK(score_of(scoped, "neuropathic-pain#treatment") ==
-          Approx(score_of(unscoped, "neuropathic-pain#treatment")));
-    // Another article's treatment that mentions nerve pain in passing loses the boost.
-    CHECK(score_of(scoped, "carpal-tunnel-syndrome#treatment") <
-          0.8 * score_of(unscoped, "carpal-tunnel-syndrome#treatment"));
 }
 
 TEST_CASE("filler words are not read as part of the name asked about", "[search][intent]") {

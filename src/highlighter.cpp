@@ -39,14 +39,20 @@ Highlighter::Highlighter(const ParsedQuery& query, Analyzer& analyzer, const std
     : query_(query), analyzer_(analyzer) {
     for (std::size_t p = 0; p < query.parts.size(); ++p) {
         const auto& part = query.parts[p];
-        alternatives_.push_back(Alternative{p, part.words, nullptr});
+        auto spelled = [&](const std::vector<std::string>& words) -> const char* {
+            for (const auto& w : words)
+                if (std::find(part.spelled.begin(), part.spelled.end(), w) != part.spelled.end()) return "spelling";
+            return nullptr;
+        };
+        alternatives_.push_back(Alternative{p, part.words, spelled(part.words)});
         for (const auto& s : part.synonyms)
-            alternatives_.push_back(
-                Alternative{p, s.phrase.words, s.spelling ? "spelling" : s.abbreviation ? "abbreviation" : "synonym"});
+            alternatives_.push_back(Alternative{
+                p, s.phrase.words,
+                s.as_typed ? nullptr : s.spelling ? "spelling" : s.abbreviation ? "abbreviation" : "synonym"});
         // The query searches a multi-word part's words loosely too, so mark them where they stand alone.
         if (!part.quoted && part.words.size() > 1)
             for (const auto& w : part.words)
-                if (!is_stopword(w, "")) alternatives_.push_back(Alternative{p, {w}, nullptr});
+                if (!is_stopword(w, "")) alternatives_.push_back(Alternative{p, {w}, spelled({w})});
     }
     for (std::size_t a = 0; a < alternatives_.size(); ++a) {
         const auto& alt = alternatives_[a];

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "highlighter.hpp"
+#include "intent.hpp"
 #include "medsearch/analyzer.hpp"
 #include "medsearch/schema.hpp"
 #include "medsearch/synonyms.hpp"
@@ -80,30 +81,65 @@ struct Searcher::Impl {
         return parsed;
     }
 
-    // Each unknown word gets the index's suggestion as an alternative spelling (an expansion
-    // marked `spelling`), searched beside it; returns the query with the suggestions in place
-    // ("did you mean"), or empty if there are none. A word the index or the vocabulary knows is
-    // never touched (Xapian alone offers "nerves pain" for "nerve pain"), nor an abbreviation.
-    std::string add_spelling(const std::string& text, ParsedQuery& parsed) {
+    // Each unknown word is replaced by the index's suggestion and the corrected text parsed
+    // afresh, so the correction gets what the word typed right would: its synonyms, the
+    // article names it completes, the intent of a cue word ("symtoms"). Returns the corrected
+    // query ("did you mean"), or empty if nothing was corrected, leaving `parsed` alone. A word
+    // the index or the vocabulary knows is never touched (Xapian alone offers "nerves pain" for
+    // "nerve pain"), nor an abbreviation or a cue word. Matches of a correction say `via` "spelling".
+    std::string correct_spelling(const std::string& text, ParsedQuery& parsed, const QueryOptions& options) {
+        struct Correction {
+            std::size_t begin, end;  // span in the corrected text
+            std::string typed;       // as typed
+            std::string word;        // folded, as typed
+        };
+        std::vector<Correction> corrections;
         std::string corrected;
         std::size_t cursor = 0;
-        for (auto& part : parsed.parts) {
-            if (part.quoted || part.abbreviation || part.words.size() != 1 || !part.synonyms.empty()) continue;
+        // Cue words are the parser's own vocabulary: "cura sola" must not turn into "cara solo".
+        std::vector<std::string> words;
+        for (const auto& part : parsed.parts) words.insert(words.end(), part.words.begin(), part.words.end());
+        const std::vector<bool> cue = intent_cues(words);
+        std::size_t first = 0;  // index in `words` of the part's first word
+        for (const auto& part : parsed.parts) {
+            const bool is_cue = cue[first];
+            first += part.words.size();
+            if (part.quoted || part.abbreviation || part.words.size() != 1 || !part.synonyms.empty() || is_cue) continue;
             const std::string& word = part.words[0];
             if (word.size() < 4 || db.term_exists(word) || !synonyms.lookup(part.words, false).empty()) continue;
             std::string suggestion = db.get_spelling_suggestion(word, 2);
-            if (suggestion.empty() || suggestion == word) continue;
+            // A stopword is no correction: "till" is a word, not a typo for "will".
+            if (suggestion.empty() || suggestion == word || is_stopword(suggestion, "")) continue;
             corrected.append(text, cursor, part.begin - cursor);
+            corrections.push_back({corrected.size(), corrected.size() + suggestion.size(), part.typed, word});
             corrected += suggestion;
             cursor = part.end;
-            SynonymMap::Expansion spelled;
-            spelled.phrase.words = {suggestion};
-            spelled.origin = "spelling";
-            spelled.spelling = true;
-            part.synonyms.push_back(std::move(spelled));
         }
-        if (corrected.empty()) return {};
+        if (corrections.empty()) return {};
         corrected.append(text, cursor, std::string::npos);
+        ParsedQuery again = parse(corrected, options);
+        for (auto& part : again.parts) {
+            // Explanations quote the query as typed: put the typed words back into the part's text.
+            std::string typed;
+            std::size_t at = part.begin;
+            for (const auto& c : corrections) {
+                if (c.begin < part.begin || c.end > part.end) continue;
+                typed.append(corrected, at, c.begin - at);
+                typed += c.typed;
+                at = c.end;
+                part.spelled.push_back(fold(corrected.substr(c.begin, c.end - c.begin)));
+                if (part.words.size() == 1) {
+                    SynonymMap::Expansion typed_word;
+                    typed_word.phrase.words = {c.word};
+                    typed_word.as_typed = true;
+                    part.synonyms.push_back(std::move(typed_word));
+                }
+            }
+            if (part.spelled.empty()) continue;
+            typed.append(corrected, at, part.end - at);
+            part.typed = std::move(typed);
+        }
+        parsed = std::move(again);
         return corrected;
     }
 
@@ -116,7 +152,8 @@ struct Searcher::Impl {
         options.language = request.language;
         options.ranking = request.ranking;
         ParsedQuery parsed = parse(request.query, options);
-        const std::string corrected = request.features.spelling ? add_spelling(request.query, parsed) : std::string();
+        const std::string corrected =
+            request.features.spelling ? correct_spelling(request.query, parsed, options) : std::string();
         std::string language = request.language;
         const bool guessed = language.empty() && request.features.query_language;
         if (guessed) language = query_language(parsed);

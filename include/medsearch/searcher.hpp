@@ -103,7 +103,7 @@ struct SearchResponse {
     double took_ms = 0;
     std::vector<SearchHit> hits;
     std::string corrected;           // the query with its unknown words corrected; empty if none
-    bool corrected_applied = false;  // the hits include matches of the corrections (via "spelling")
+    bool corrected_applied = false;  // the hits are those of `corrected` (its matches via "spelling")
     std::string language;            // the language the query was read in (no lang asked for); empty: all
 };
 

@@ -48,6 +48,8 @@ public:
         bool abbreviation = false;  // found through an abbreviation entry ("MS" typed in capitals)
         bool one_way = false;       // from an `a => b` rule: a lay description pointing at a term
         bool spelling = false;      // not from the vocabulary: the index's correction of an unknown word
+        bool as_typed = false;      // the word as typed, kept beside its spelling correction: its
+                                    // stem may still match ("neuropaty" and Spanish "neuropatía")
     };
     std::vector<Expansion> lookup(const std::vector<std::string>& words, bool typed_in_caps) const;
 

@@ -517,6 +517,54 @@ TEST_CASE("spelling: an unknown word is corrected and explained, known words and
     }
 }
 
+TEST_CASE("spelling: a corrected word searches as if typed right, synonyms and names included", "[search][spelling]") {
+    Index index;
+    auto searcher = index.open();
+    for (auto group : {Grouping::article, Grouping::section}) {
+        auto right = search(searcher, "neuropathy", group);
+        auto typo = search(searcher, "neuropathyy", group);
+        CHECK(typo.corrected == "neuropathy");
+        REQUIRE_FALSE(right.hits.empty());
+        CHECK(ids(typo) == ids(right));
+        CHECK(typo.total == right.total);
+    }
+    // The correction's synonyms are searched too, and explained as synonyms of the typed word.
+    auto r = search(searcher, "neuropathyy", Grouping::section);
+    const SectionHit* treatment = find_section(r, "neuropathic-pain#treatment");
+    REQUIRE(treatment != nullptr);
+    CHECK(has_match(*treatment, "neuropathyy", "neuralgia", "synonym"));
+    // A corrected word that completes a name ("multiple sclerosis") finds it as the name.
+    auto name = search(searcher, "multiple sclerozis pain");
+    CHECK(name.corrected == "multiple sclerosis pain");
+    REQUIRE_FALSE(name.hits.empty());
+    CHECK(name.hits.front().article.id == "multiple-sclerosis-pain");
+    CHECK(ids(name) == ids(search(searcher, "multiple sclerosis pain")));
+}
+
+TEST_CASE("spelling: cue words and corrections into stopwords are left as typed", "[search][spelling]") {
+    TempDir dir;
+    {
+        Article a;
+        a.id = "care";
+        a.title = "Care";
+        a.sections = {section("overview", "Overview", SectionKind::definition,
+                              "Good care will help nerve pain. Pure water and a careful diet help too.")};
+        auto builder = IndexBuilder::begin(dir.path());
+        REQUIRE(builder.ok());
+        REQUIRE(builder.value().add(a).ok());
+        REQUIRE(builder.value().publish(SynonymMap{}).ok());
+    }
+    auto opened = Searcher::open(dir.path());
+    REQUIRE(opened.ok());
+    auto& searcher = opened.value();
+    // "cure" is in no section, "care" is one letter away: the cue (treatment) must survive.
+    CHECK(search(searcher, "nerve pain cure").corrected.empty());
+    // "till" is one letter from "will", a stopword, which would search nothing worth finding.
+    CHECK(search(searcher, "nerve pain till").corrected.empty());
+    // Anything else one letter off is still corrected.
+    CHECK(search(searcher, "nerve pain carefull").corrected == "nerve pain careful");
+}
+
 TEST_CASE("folding is the same at index, query and highlight time", "[search][analyzer]") {
     Index index;
     auto searcher = index.open();

@@ -143,6 +143,18 @@ struct Searcher::Impl {
         return corrected;
     }
 
+    // A language no section is in would find nothing, silently: say which there are instead.
+    Status check_language(const std::string& language) {
+        if (language.empty() || db.term_exists(std::string(schema::kLanguagePrefix) + language)) return Ok{};
+        std::string present;
+        const std::string prefix(schema::kLanguagePrefix);
+        for (auto it = db.allterms_begin(prefix); it != db.allterms_end(prefix); ++it)
+            present += (present.empty() ? "" : ", ") + (*it).substr(prefix.size());
+        if (present.empty()) return Ok{};  // an empty index finds nothing in any language
+        return Error{Errc::invalid_input, "lang: no section of this index is in \"" + language +
+                                              "\"; its languages: " + present};
+    }
+
     SearchResponse run(const SearchRequest& request) {
         auto started = std::chrono::steady_clock::now();
         QueryOptions options;
@@ -309,6 +321,7 @@ Result<SearchResponse> Searcher::search(const SearchRequest& request) {
                                               std::to_string(kMaxOffset) + " results)"};
     for (int attempt = 0;; ++attempt) {
         try {
+            if (auto st = impl_->check_language(request.language); !st.ok()) return st.error();
             return impl_->run(request);
         } catch (const Xapian::DatabaseModifiedError&) {
             // A writer replaced what we were reading: reopen and retry once.

@@ -96,6 +96,7 @@ TEST_CASE("bad requests get 400/404 with a code and a message naming the paramet
         {"/api/search?q=pain&page=1000000000000", 400, "invalid_input", "page:"},
         {"/api/search?q=pain&group=topic", 400, "invalid_input", "group:"},
         {"/api/search?q=pain&lang=EN!", 400, "invalid_input", "lang:"},
+        {"/api/search?q=pain&lang=fr", 400, "invalid_input", "lang: no section of this index is in \"fr\"; its languages: en, es"},
         {"/api/articles/no-such-article", 404, "not_found", ""},
         {"/api/articles/bad%zzescape", 400, "invalid_input", "article id:"},
         {"/api/articles/", 404, "not_found", "no such path"},

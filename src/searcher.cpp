@@ -106,7 +106,9 @@ struct Searcher::Impl {
             first += part.words.size();
             if (part.quoted || part.abbreviation || part.words.size() != 1 || !part.synonyms.empty() || is_cue) continue;
             const std::string& word = part.words[0];
-            if (word.size() < 4 || db.term_exists(word) || !synonyms.lookup(part.words, false).empty()) continue;
+            if (word.size() < 4 || is_stopword(word, "") || db.term_exists(word) ||
+                !synonyms.lookup(part.words, false).empty())
+                continue;
             std::string suggestion = db.get_spelling_suggestion(word, 2);
             // A stopword is no correction: "till" is a word, not a typo for "will".
             if (suggestion.empty() || suggestion == word || is_stopword(suggestion, "")) continue;

@@ -548,7 +548,7 @@ TEST_CASE("spelling: cue words and corrections into stopwords are left as typed"
         a.id = "care";
         a.title = "Care";
         a.sections = {section("overview", "Overview", SectionKind::definition,
-                              "Good care will help nerve pain. Pure water and a careful diet help too.")};
+                              "Good care will help nerve pain. Pure water, a careful diet and thin socks help too.")};
         auto builder = IndexBuilder::begin(dir.path());
         REQUIRE(builder.ok());
         REQUIRE(builder.value().add(a).ok());
@@ -561,6 +561,9 @@ TEST_CASE("spelling: cue words and corrections into stopwords are left as typed"
     CHECK(search(searcher, "nerve pain cure").corrected.empty());
     // "till" is one letter from "will", a stopword, which would search nothing worth finding.
     CHECK(search(searcher, "nerve pain till").corrected.empty());
+    // A stopword typed alone is kept as the only words there are, and is a word, not a typo
+    // ("then" is one letter from "thin").
+    CHECK(search(searcher, "then").corrected.empty());
     // Anything else one letter off is still corrected.
     CHECK(search(searcher, "nerve pain carefull").corrected == "nerve pain careful");
 }

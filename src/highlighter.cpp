@@ -46,9 +46,8 @@ Highlighter::Highlighter(const ParsedQuery& query, Analyzer& analyzer, const std
         };
         alternatives_.push_back(Alternative{p, part.words, spelled(part.words)});
         for (const auto& s : part.synonyms)
-            alternatives_.push_back(Alternative{
-                p, s.phrase.words,
-                s.as_typed ? nullptr : s.spelling ? "spelling" : s.abbreviation ? "abbreviation" : "synonym"});
+            alternatives_.push_back(
+                Alternative{p, s.phrase.words, s.as_typed ? nullptr : s.abbreviation ? "abbreviation" : "synonym"});
         // The query searches a multi-word part's words loosely too, so mark them where they stand alone.
         if (!part.quoted && part.words.size() > 1)
             for (const auto& w : part.words)

@@ -34,7 +34,7 @@ private:
     struct Alternative {
         std::size_t part;                // index into the query's parts
         std::vector<std::string> words;  // folded
-        const char* via;                 // "synonym", "abbreviation" or "spelling"; null for the typed words
+        const char* via;                 // "synonym", "abbreviation", "spelling" (a corrected word); null: as typed
     };
     struct Found {
         std::size_t first_token, last_token, part;

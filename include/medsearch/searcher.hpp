@@ -24,7 +24,7 @@ struct SearchFeatures {
     bool synonyms = true;      // query-time expansion from the stored vocabulary
     bool field_boosts = true;  // title and heading fields weighted above body text
     bool intent = true;        // "how is X treated" favours treatment sections (a boost, not a filter)
-    bool spelling = true;      // unknown words searched with the index's correction too ("did you mean")
+    bool spelling = true;      // unknown words searched as the index's correction ("did you mean")
     bool article_context = true;  // section lists: sections of the best-matching articles lifted
     // No lang asked for: when the query's words are found in one language's sections only, search
     // those ("nerve pain" skips the Spanish article named "neuralgia"); all if that finds nothing.

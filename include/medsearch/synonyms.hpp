@@ -47,7 +47,6 @@ public:
         std::string origin;         // "synonyms/lay.txt:12"
         bool abbreviation = false;  // found through an abbreviation entry ("MS" typed in capitals)
         bool one_way = false;       // from an `a => b` rule: a lay description pointing at a term
-        bool spelling = false;      // not from the vocabulary: the index's correction of an unknown word
         bool as_typed = false;      // the word as typed, kept beside its spelling correction: its
                                     // stem may still match ("neuropaty" and Spanish "neuropatía")
     };

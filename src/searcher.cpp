@@ -176,8 +176,12 @@ struct Searcher::Impl {
             if (response.total == 0) response = execute(request, parsed, options, "");  // a guess, not a filter
             else response.language = language;
         }
-        response.corrected = corrected;
-        response.corrected_applied = !corrected.empty();
+        // A correction that finds nothing either ("neurop" -> "neuron", a word of the vocabulary
+        // only) is no better a guess: offer none.
+        if (response.total > 0) {
+            response.corrected = corrected;
+            response.corrected_applied = !corrected.empty();
+        }
         response.query = request.query;
         response.took_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
         return response;

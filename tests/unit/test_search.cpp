@@ -552,7 +552,12 @@ TEST_CASE("spelling: cue words and corrections into stopwords are left as typed"
         auto builder = IndexBuilder::begin(dir.path());
         REQUIRE(builder.ok());
         REQUIRE(builder.value().add(a).ok());
-        REQUIRE(builder.value().publish(SynonymMap{}).ok());
+        // A vocabulary word no section has: in the spelling table, yet searching it finds nothing.
+        Analyzer analyzer;
+        SynonymMap vocabulary;
+        std::vector<Diagnostic> problems;
+        REQUIRE(vocabulary.add_solr("zebra, okapi\n", "test.txt", analyzer, problems));
+        REQUIRE(builder.value().publish(vocabulary).ok());
     }
     auto opened = Searcher::open(dir.path());
     REQUIRE(opened.ok());
@@ -564,6 +569,11 @@ TEST_CASE("spelling: cue words and corrections into stopwords are left as typed"
     // A stopword typed alone is kept as the only words there are, and is a word, not a typo
     // ("then" is one letter from "thin").
     CHECK(search(searcher, "then").corrected.empty());
+    // A correction that finds nothing is not offered.
+    auto nothing = search(searcher, "zebraa");
+    CHECK(nothing.hits.empty());
+    CHECK(nothing.corrected.empty());
+    CHECK_FALSE(nothing.corrected_applied);
     // Anything else one letter off is still corrected.
     CHECK(search(searcher, "nerve pain carefull").corrected == "nerve pain careful");
 }

@@ -261,9 +261,7 @@ Xapian::Query ContextBoost::combined() const {
     return Xapian::Query(Xapian::Query::OP_OR, article, kind);
 }
 
-void add_name_intent(ParsedQuery& parsed, const Xapian::Database& db, const QueryOptions& options) {
-    if (!options.intent || parsed.parts.empty()) return;
-    // With cue words ("what causes nerve pain"), the rest of the query is the thing asked about.
+std::vector<bool> cue_parts(const ParsedQuery& parsed) {
     std::vector<std::string> all_words;
     std::vector<std::size_t> first;  // index in all_words of each part's first word
     for (const auto& p : parsed.parts) {
@@ -271,11 +269,19 @@ void add_name_intent(ParsedQuery& parsed, const Xapian::Database& db, const Quer
         all_words.insert(all_words.end(), p.words.begin(), p.words.end());
     }
     const std::vector<bool> cue = intent_cues(all_words);
+    std::vector<bool> out;
+    for (std::size_t i = 0; i < parsed.parts.size(); ++i)
+        out.push_back(!parsed.parts[i].quoted && parsed.parts[i].words.size() == 1 && cue[first[i]]);
+    return out;
+}
+
+void add_name_intent(ParsedQuery& parsed, const Xapian::Database& db, const QueryOptions& options) {
+    if (!options.intent || parsed.parts.empty()) return;
+    // With cue words ("what causes nerve pain"), the rest of the query is the thing asked about.
+    const std::vector<bool> cue = cue_parts(parsed);
     std::vector<const QueryPart*> subject;
-    for (std::size_t i = 0; i < parsed.parts.size(); ++i) {
-        const auto& p = parsed.parts[i];
-        if (!parsed.intent || p.quoted || p.words.size() != 1 || !cue[first[i]]) subject.push_back(&p);
-    }
+    for (std::size_t i = 0; i < parsed.parts.size(); ++i)
+        if (!parsed.intent || !cue[i]) subject.push_back(&parsed.parts[i]);
     if (subject.empty()) return;
     std::vector<std::string> names;  // XN terms of the articles the query names
     auto add_if_name = [&](const std::vector<std::string>& words) {

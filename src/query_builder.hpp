@@ -78,6 +78,10 @@ ContextBoost context_boost(const Xapian::Database& db, const Xapian::Query& quer
                            bool article, std::optional<SectionKind> kind);
 inline constexpr Xapian::doccount kContextArticles = 10;
 
+// For each part: whether it is one unquoted cue word of the intent ("causes", "treated"; the
+// words of "clinical trials" each), which the rest of the query is asked about.
+std::vector<bool> cue_parts(const ParsedQuery& parsed);
+
 // A query that is exactly an article's name (an XN term of `db`) asks what that thing is:
 // sets the definition intent when the cue words gave none. When they gave one and the other
 // words name an article ("what causes nerve pain"), the intent is scoped to that article.

@@ -12,7 +12,6 @@
 #include <nlohmann/json.hpp>
 
 #include "highlighter.hpp"
-#include "intent.hpp"
 #include "medsearch/analyzer.hpp"
 #include "medsearch/schema.hpp"
 #include "medsearch/synonyms.hpp"
@@ -89,22 +88,19 @@ struct Searcher::Impl {
     // "nerve pain"), nor an abbreviation or a cue word. Matches of a correction say `via` "spelling".
     std::string correct_spelling(const std::string& text, ParsedQuery& parsed, const QueryOptions& options) {
         struct Correction {
-            std::size_t begin, end;  // span in the corrected text
+            std::size_t begin, end;  // span of `suggestion` in the corrected text
             std::string typed;       // as typed
             std::string word;        // folded, as typed
+            std::string suggestion;  // folded, as the spelling table has it
         };
         std::vector<Correction> corrections;
         std::string corrected;
         std::size_t cursor = 0;
         // Cue words are the parser's own vocabulary: "cura sola" must not turn into "cara solo".
-        std::vector<std::string> words;
-        for (const auto& part : parsed.parts) words.insert(words.end(), part.words.begin(), part.words.end());
-        const std::vector<bool> cue = intent_cues(words);
-        std::size_t first = 0;  // index in `words` of the part's first word
-        for (const auto& part : parsed.parts) {
-            const bool is_cue = cue[first];
-            first += part.words.size();
-            if (part.quoted || part.abbreviation || part.words.size() != 1 || !part.synonyms.empty() || is_cue) continue;
+        const std::vector<bool> cue = cue_parts(parsed);
+        for (std::size_t i = 0; i < parsed.parts.size(); ++i) {
+            const auto& part = parsed.parts[i];
+            if (part.quoted || part.abbreviation || part.words.size() != 1 || !part.synonyms.empty() || cue[i]) continue;
             const std::string& word = part.words[0];
             if (word.size() < 4 || is_stopword(word, "") || db.term_exists(word) ||
                 !synonyms.lookup(part.words, false).empty())
@@ -113,7 +109,7 @@ struct Searcher::Impl {
             // A stopword is no correction: "till" is a word, not a typo for "will".
             if (suggestion.empty() || suggestion == word || is_stopword(suggestion, "")) continue;
             corrected.append(text, cursor, part.begin - cursor);
-            corrections.push_back({corrected.size(), corrected.size() + suggestion.size(), part.typed, word});
+            corrections.push_back({corrected.size(), corrected.size() + suggestion.size(), part.typed, word, suggestion});
             corrected += suggestion;
             cursor = part.end;
         }
@@ -129,7 +125,7 @@ struct Searcher::Impl {
                 typed.append(corrected, at, c.begin - at);
                 typed += c.typed;
                 at = c.end;
-                part.spelled.push_back(fold(corrected.substr(c.begin, c.end - c.begin)));
+                part.spelled.push_back(c.suggestion);
                 if (part.words.size() == 1) {
                     SynonymMap::Expansion typed_word;
                     typed_word.phrase.words = {c.word};

@@ -80,9 +80,31 @@ struct Searcher::Impl {
         return parsed;
     }
 
-    // Each unknown word is replaced by the index's suggestion and the corrected text parsed
-    // afresh, so the correction gets what the word typed right would: its synonyms, the
-    // article names it completes, the intent of a cue word ("symtoms"). Returns the corrected
+    // The indexed word an unknown word is the start of, when it is one: a search box is often
+    // read before the word is finished, and edit distance alone answers "trigem" with "tried"
+    // and "gabap" with "gabas". The word in the most sections wins, then the shorter one.
+    std::string completion(const std::string& word) {
+        constexpr std::size_t kMaxCandidates = 500;  // bounds the scan under a short, common start
+        std::string best;
+        Xapian::doccount best_freq = 0;
+        std::size_t seen = 0;
+        // Body words are unprefixed and lower case, so nothing else in the index starts with `word`.
+        for (auto it = db.allterms_begin(word); it != db.allterms_end(word) && seen < kMaxCandidates; ++it, ++seen) {
+            const std::string term = *it;
+            if (term.size() <= word.size() || is_stopword(term, "")) continue;
+            const Xapian::doccount freq = it.get_termfreq();
+            if (freq > best_freq || (freq == best_freq && term.size() < best.size())) {
+                best = term;
+                best_freq = freq;
+            }
+        }
+        return best;
+    }
+
+    // Each unknown word is replaced by the indexed word it starts ("trigem"), else by the
+    // index's spelling suggestion, and the corrected text parsed afresh, so the correction gets
+    // what the word typed right would: its synonyms, the article names it completes, the intent
+    // of a cue word ("symtoms"). Returns the corrected
     // query ("did you mean"), or empty if nothing was corrected, leaving `parsed` alone. A word
     // the index or the vocabulary knows is never touched (Xapian alone offers "nerves pain" for
     // "nerve pain"), nor an abbreviation or a cue word. Matches of a correction say `via` "spelling".
@@ -105,7 +127,9 @@ struct Searcher::Impl {
             if (word.size() < 4 || is_stopword(word, "") || db.term_exists(word) ||
                 !synonyms.lookup(part.words, false).empty())
                 continue;
-            std::string suggestion = db.get_spelling_suggestion(word, 2);
+            // Four letters are more often a slip ("feat" for "feet") than a word left unfinished.
+            std::string suggestion = word.size() >= 5 ? completion(word) : std::string();
+            if (suggestion.empty()) suggestion = db.get_spelling_suggestion(word, 2);
             // A stopword is no correction: "till" is a word, not a typo for "will".
             if (suggestion.empty() || suggestion == word || is_stopword(suggestion, "")) continue;
             corrected.append(text, cursor, part.begin - cursor);

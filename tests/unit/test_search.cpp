@@ -609,3 +609,37 @@ TEST_CASE("regression: a hit through another language's stem still says what mat
         CHECK_FALSE(hit.sections.front().matched.empty());
     }
 }
+
+TEST_CASE("spelling: a word left unfinished is completed to the indexed word it starts", "[search][spelling]") {
+    TempDir dir;
+    {
+        auto make = [](std::string id, std::string title, std::string text) {
+            Article a;
+            a.id = std::move(id);
+            a.title = std::move(title);
+            a.sections = {section("overview", "Overview", SectionKind::definition, std::move(text))};
+            return a;
+        };
+        auto builder = IndexBuilder::begin(dir.path());
+        REQUIRE(builder.ok());
+        // "tried" is two edits from "trigem", which edit distance alone would offer.
+        REQUIRE(builder.value().add(make("face", "Face Pain", "Trigeminal neuralgia causes jolts of face pain.")).ok());
+        REQUIRE(builder.value().add(make("tips", "Tips", "Many people tried heat. Neuropathy can hurt.")).ok());
+        REQUIRE(builder.value().add(make("feet", "Feet", "Neuropathy often starts in the feet; neuropathic pain burns.")).ok());
+        REQUIRE(builder.value().add(make("signs", "Signs", "Warning features of foot sores.")).ok());
+        REQUIRE(builder.value().publish(SynonymMap{}).ok());
+    }
+    auto opened = Searcher::open(dir.path());
+    REQUIRE(opened.ok());
+    auto& searcher = opened.value();
+    auto face = search(searcher, "trigem");
+    CHECK(face.corrected == "trigeminal");
+    CHECK(face.corrected_applied);
+    REQUIRE_FALSE(face.hits.empty());
+    CHECK(face.hits.front().article.id == "face");
+    CHECK(has_match(face.hits.front().sections.front(), "trigem", "trigeminal", "spelling"));
+    // Of the words it starts, the one in the most sections: "neuropathy" (2) over "neuropathic" (1).
+    CHECK(search(searcher, "neurop pain").corrected == "neuropathy pain");
+    // Four letters are read as a slip, not a start: "feat" is "feet", not "features".
+    CHECK(search(searcher, "feat").corrected == "feet");
+}

@@ -82,10 +82,13 @@ struct Searcher::Impl {
 
     // The indexed word an unknown word is the start of, when it is one: a search box is often
     // read before the word is finished, and edit distance alone answers "trigem" with "tried"
-    // and "gabap" with "gabas". The word in the most sections wins, then the shorter one.
+    // and "gabap" with "gabas". The word in the most sections wins, then the shorter one. Words
+    // of four letters are left to edit distance: they are more often a slip ("feat" for "feet").
     std::string completion(const std::string& word) {
+        constexpr std::size_t kMinLength = 5;
         constexpr std::size_t kMaxCandidates = 500;  // bounds the scan under a short, common start
         std::string best;
+        if (word.size() < kMinLength) return best;
         Xapian::doccount best_freq = 0;
         std::size_t seen = 0;
         // Body words are unprefixed and lower case, so nothing else in the index starts with `word`.
@@ -104,10 +107,10 @@ struct Searcher::Impl {
     // Each unknown word is replaced by the indexed word it starts ("trigem"), else by the
     // index's spelling suggestion, and the corrected text parsed afresh, so the correction gets
     // what the word typed right would: its synonyms, the article names it completes, the intent
-    // of a cue word ("symtoms"). Returns the corrected
-    // query ("did you mean"), or empty if nothing was corrected, leaving `parsed` alone. A word
-    // the index or the vocabulary knows is never touched (Xapian alone offers "nerves pain" for
-    // "nerve pain"), nor an abbreviation or a cue word. Matches of a correction say `via` "spelling".
+    // of a cue word ("symtoms"). Returns the corrected query ("did you mean"), or empty if
+    // nothing was corrected, leaving `parsed` alone. A word the index or the vocabulary knows is
+    // never touched (Xapian alone offers "nerves pain" for "nerve pain"), nor an abbreviation or
+    // a cue word. Matches of a correction say `via` "spelling".
     std::string correct_spelling(const std::string& text, ParsedQuery& parsed, const QueryOptions& options) {
         struct Correction {
             std::size_t begin, end;  // span of `suggestion` in the corrected text
@@ -127,8 +130,7 @@ struct Searcher::Impl {
             if (word.size() < 4 || is_stopword(word, "") || db.term_exists(word) ||
                 !synonyms.lookup(part.words, false).empty())
                 continue;
-            // Four letters are more often a slip ("feat" for "feet") than a word left unfinished.
-            std::string suggestion = word.size() >= 5 ? completion(word) : std::string();
+            std::string suggestion = completion(word);
             if (suggestion.empty()) suggestion = db.get_spelling_suggestion(word, 2);
             // A stopword is no correction: "till" is a word, not a typo for "will".
             if (suggestion.empty() || suggestion == word || is_stopword(suggestion, "")) continue;

@@ -1,0 +1,148 @@
+// The example queries of the foundation and content issues, searched over the shipped corpus/
+// and synonyms/: each must keep its right section first. The right sections are those
+// tests/relevance/judged.jsonl grades 2 (answers the query), so the judgments stay the one
+// place that says what a query should find.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "medsearch/analyzer.hpp"
+#include "medsearch/index_writer.hpp"
+#include "medsearch/ingest.hpp"
+#include "medsearch/searcher.hpp"
+#include "medsearch/synonyms.hpp"
+#include "../support/temp_dir.hpp"
+
+using namespace medsearch;
+using medsearch::testing::TempDir;
+namespace fs = std::filesystem;
+
+namespace {
+
+const fs::path kRoot{PROJECT_ROOT_DIR};
+
+// corpus/ and synonyms/ indexed once for every test in this file.
+struct ShippedIndex {
+    TempDir dir;
+    ShippedIndex() {
+        std::vector<Diagnostic> problems;
+        Analyzer analyzer;
+        SynonymMap synonyms;
+        REQUIRE(synonyms.add_path(kRoot / "synonyms", analyzer, problems));
+        auto builder = IndexBuilder::begin(dir.path());
+        REQUIRE(builder.ok());
+        const auto files = collect_inputs({kRoot / "corpus"}, problems);
+        read_corpus(
+            files,
+            [&](Article&& article, const std::string&, std::size_t) {
+                REQUIRE(builder.value().add(article).ok());
+                return true;
+            },
+            problems);
+        for (const auto& p : problems) UNSCOPED_INFO(format_diagnostic(p));
+        REQUIRE(problems.empty());
+        REQUIRE(builder.value().publish(synonyms).ok());
+    }
+};
+
+Searcher& searcher() {
+    static ShippedIndex index;
+    static Searcher s = [] {
+        auto opened = Searcher::open(index.dir.path());
+        REQUIRE(opened.ok());
+        return std::move(opened).value();
+    }();
+    return s;
+}
+
+SearchResponse search(const std::string& q, Grouping group) {
+    SearchRequest request;
+    request.query = q;
+    request.group = group;
+    auto result = searcher().search(request);
+    REQUIRE(result.ok());
+    return std::move(result).value();
+}
+
+std::string first_section(const SearchResponse& r) {
+    if (r.hits.empty() || r.hits.front().sections.empty()) return "(nothing)";
+    return r.hits.front().article.id + "#" + r.hits.front().sections.front().anchor;
+}
+
+// judged.jsonl: query -> its grade-2 sections ("article#anchor").
+std::map<std::string, std::set<std::string>> answers() {
+    std::map<std::string, std::set<std::string>> out;
+    std::ifstream in(kRoot / "tests" / "relevance" / "judged.jsonl");
+    std::string line;
+    while (std::getline(in, line)) {
+        if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+        const auto j = nlohmann::json::parse(line);
+        auto& set = out[j.at("query").get<std::string>()];
+        for (const auto& r : j.at("relevant"))
+            if (r.at("grade").get<int>() == 2)
+                set.insert(r.at("id").get<std::string>() + "#" + r.at("anchor").get<std::string>());
+    }
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("the issues' example queries find a section that answers them first", "[content][search]") {
+    const auto judged = answers();
+    for (const char* q : {"nerve pain", "pins and needles socks", "ache where my amputated arm was",
+                          "feet burn in bed", "jolts of pain in my jaw", "MS nerve pain", "dolor de nervios"}) {
+        INFO("query \"" << q << "\"");
+        REQUIRE(judged.count(q) == 1);
+        const auto& right = judged.at(q);
+        REQUIRE(!right.empty());
+        const std::string first = first_section(search(q, Grouping::section));
+        INFO("first: " << first);
+        CHECK(right.count(first) == 1);
+    }
+}
+
+TEST_CASE("nerve pain and neuropathy lead to the Neuropathic Pain article with marks and deep links",
+          "[content][search]") {
+    for (const char* q : {"nerve pain", "neuropathy"}) {
+        INFO("query \"" << q << "\"");
+        const auto r = search(q, Grouping::article);
+        REQUIRE(!r.hits.empty());
+        const auto& hit = r.hits.front();
+        CHECK(hit.article.id == "neuropathic-pain");
+        REQUIRE(!hit.sections.empty());
+        const auto& section = hit.sections.front();
+        CHECK(section.snippet_html.find("<mark>") != std::string::npos);
+        CHECK(section.url == "/articles/neuropathic-pain#" + section.anchor);
+    }
+    // "neuropathy" reaches the article through its equivalents too, and the matches say so.
+    const auto r = search("neuropathy", Grouping::article);
+    REQUIRE(!r.hits.empty());
+    const auto& matched = r.hits.front().sections.front().matched;
+    CHECK(std::any_of(matched.begin(), matched.end(), [](const MatchInfo& m) { return m.via == "synonym"; }));
+}
+
+TEST_CASE("pins and needles socks puts the Neuropathic Pain overview or symptoms first", "[content][search]") {
+    const std::string first = first_section(search("pins and needles socks", Grouping::section));
+    CHECK((first == "neuropathic-pain#overview" || first == "neuropathic-pain#symptoms"));
+}
+
+TEST_CASE("Guillain-Barre spelt two ways gives the same hits", "[content][search]") {
+    auto ids = [](const SearchResponse& r) {
+        std::vector<std::string> out;
+        for (const auto& h : r.hits) out.push_back(h.article.id + "#" + h.sections.front().anchor);
+        return out;
+    };
+    const auto a = search("guillain barré", Grouping::section);
+    const auto b = search("Guillain\u2013Barre", Grouping::section);
+    REQUIRE(!a.hits.empty());
+    CHECK(a.hits.front().article.id == "guillain-barre-syndrome");
+    CHECK(ids(a) == ids(b));
+}

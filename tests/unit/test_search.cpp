@@ -10,9 +10,11 @@
 #include "medsearch/schema.hpp"
 #include "medsearch/searcher.hpp"
 #include "medsearch/synonyms.hpp"
+#include "../support/hit_ids.hpp"
 #include "../support/temp_dir.hpp"
 
 using namespace medsearch;
+using medsearch::testing::hit_ids;
 using medsearch::testing::TempDir;
 
 namespace {
@@ -102,11 +104,6 @@ SearchResponse search(Searcher& s, std::string q, Grouping group = Grouping::art
     return std::move(result).value();
 }
 
-std::vector<std::string> ids(const SearchResponse& r) {
-    std::vector<std::string> out;
-    for (const auto& h : r.hits) out.push_back(h.article.id + "#" + h.sections.front().anchor);
-    return out;
-}
 
 // The score of the hit whose first section is `id` ("article#anchor"); fails the test if none.
 double score_of(const SearchResponse& r, const std::string& id) {
@@ -169,7 +166,7 @@ TEST_CASE("pins and needles socks puts the overview first", "[search]") {
     auto searcher = index.open();
     auto r = search(searcher, "pins and needles socks");
     REQUIRE_FALSE(r.hits.empty());
-    CHECK(ids(r).front() == "neuropathic-pain#overview");
+    CHECK(hit_ids(r).front() == "neuropathic-pain#overview");
     CHECK(r.hits.front().sections.front().snippet_html.find("<mark>pins and needles</mark>") != std::string::npos);
 }
 
@@ -184,7 +181,7 @@ TEST_CASE("a query naming an article favours that article's section of the kind,
     Index index;
     auto searcher = index.open();
     auto [scoped, unscoped] = with_and_without_scope(searcher, query);
-    CHECK(ids(scoped).front() == named);
+    CHECK(hit_ids(scoped).front() == named);
     CHECK(score_of(scoped, named) == Approx(score_of(unscoped, named)));
     for (const auto& other : others) {
         CAPTURE(other);
@@ -233,8 +230,8 @@ TEST_CASE("dash and accent spellings give the same hits", "[search]") {
     auto c = search(searcher, "GUILLAIN-BARRE");
     REQUIRE_FALSE(a.hits.empty());
     CHECK(a.hits.front().article.id == "guillain-barre-syndrome");
-    CHECK(ids(a) == ids(b));
-    CHECK(ids(a) == ids(c));
+    CHECK(hit_ids(a) == hit_ids(b));
+    CHECK(hit_ids(a) == hit_ids(c));
     CHECK(a.hits.front().sections.front().snippet_html.find("<mark>Guillain</mark>–<mark>Barré</mark>") != std::string::npos);
 }
 
@@ -437,7 +434,7 @@ TEST_CASE("a phrase does not join the end of one sentence to the start of the ne
     Index index;
     auto searcher = index.open();
     // The overview reads "... damaged nerves. Some people feel pins and needles ...".
-    CHECK(ids(search(searcher, "\"some people feel\"", Grouping::section)) ==
+    CHECK(hit_ids(search(searcher, "\"some people feel\"", Grouping::section)) ==
           std::vector<std::string>{"neuropathic-pain#overview"});
     CHECK(search(searcher, "\"damaged nerves some people\"", Grouping::section).hits.empty());
 }
@@ -525,7 +522,7 @@ TEST_CASE("spelling: a corrected word searches as if typed right, synonyms and n
         auto typo = search(searcher, "neuropathyy", group);
         CHECK(typo.corrected == "neuropathy");
         REQUIRE_FALSE(right.hits.empty());
-        CHECK(ids(typo) == ids(right));
+        CHECK(hit_ids(typo) == hit_ids(right));
         CHECK(typo.total == right.total);
     }
     // The correction's synonyms are searched too, and explained as synonyms of the typed word.
@@ -538,7 +535,7 @@ TEST_CASE("spelling: a corrected word searches as if typed right, synonyms and n
     CHECK(name.corrected == "multiple sclerosis pain");
     REQUIRE_FALSE(name.hits.empty());
     CHECK(name.hits.front().article.id == "multiple-sclerosis-pain");
-    CHECK(ids(name) == ids(search(searcher, "multiple sclerosis pain")));
+    CHECK(hit_ids(name) == hit_ids(search(searcher, "multiple sclerosis pain")));
 }
 
 TEST_CASE("spelling: cue words and corrections into stopwords are left as typed", "[search][spelling]") {

@@ -19,9 +19,11 @@
 #include "medsearch/ingest.hpp"
 #include "medsearch/searcher.hpp"
 #include "medsearch/synonyms.hpp"
+#include "../support/hit_ids.hpp"
 #include "../support/temp_dir.hpp"
 
 using namespace medsearch;
+using medsearch::testing::hit_ids;
 using medsearch::testing::TempDir;
 namespace fs = std::filesystem;
 
@@ -73,8 +75,8 @@ SearchResponse search(const std::string& q, Grouping group) {
 }
 
 std::string first_section(const SearchResponse& r) {
-    if (r.hits.empty() || r.hits.front().sections.empty()) return "(nothing)";
-    return r.hits.front().article.id + "#" + r.hits.front().sections.front().anchor;
+    const auto ids = hit_ids(r);
+    return ids.empty() ? "(nothing)" : ids.front();
 }
 
 // judged.jsonl: query -> its grade-2 sections ("article#anchor").
@@ -135,14 +137,9 @@ TEST_CASE("pins and needles socks puts the Neuropathic Pain overview or symptoms
 }
 
 TEST_CASE("Guillain-Barre spelt two ways gives the same hits", "[content][search]") {
-    auto ids = [](const SearchResponse& r) {
-        std::vector<std::string> out;
-        for (const auto& h : r.hits) out.push_back(h.article.id + "#" + h.sections.front().anchor);
-        return out;
-    };
     const auto a = search("guillain barré", Grouping::section);
     const auto b = search("Guillain\u2013Barre", Grouping::section);
     REQUIRE(!a.hits.empty());
     CHECK(a.hits.front().article.id == "guillain-barre-syndrome");
-    CHECK(ids(a) == ids(b));
+    CHECK(hit_ids(a) == hit_ids(b));
 }

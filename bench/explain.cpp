@@ -3,7 +3,8 @@
 // weights and article context; no spelling retry) and prints, for each of the top sections, the
 // weight every query component adds: each part's text (body, heading and title as one term), the
 // separate heading and title terms, the coordination and whole-name bonuses, the section-intent
-// boost and the article context. A tool for tuning RankingParams, not part of the API.
+// boost, the article context and the likeness to the first section. A tool for tuning
+// RankingParams, not part of the API.
 //
 // Each component is weighed on its own, so a term repeated across components (its
 // within-query frequency) can make the parts sum to slightly more or less than the score.
@@ -15,6 +16,7 @@
 
 #include <xapian.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 #include <string>
@@ -23,6 +25,7 @@
 #include "medsearch/analyzer.hpp"
 #include "medsearch/schema.hpp"
 #include "medsearch/synonyms.hpp"
+#include "likeness.hpp"
 #include "query_builder.hpp"
 #include "relevance_eval.hpp"
 #include "stored_section.hpp"
@@ -87,14 +90,16 @@ int explain(const std::string& db_path, const std::string& text, std::size_t siz
     Xapian::Enquire enquire(db);
     enquire.set_query(ranked);
     enquire.set_weighting_scheme(bm25_weight(options.ranking));
-    Xapian::MSet mset = enquire.get_mset(0, Xapian::doccount(size));
-    std::size_t rank = 0;
-    for (auto it = mset.begin(); it != mset.end(); ++it) {
+    Xapian::MSet mset = enquire.get_mset(0, Xapian::doccount(std::max(size, kLikenessDepth)));
+    IdfCache idf;
+    const std::vector<RankedSection> sections = rank_by_likeness(db, mset, options.ranking.likeness_share, idf);
+    for (std::size_t rank = 0; rank < sections.size() && rank < size; ++rank) {
+        const RankedSection& section = sections[rank];
         StoredSection stored;
-        decode_section(it.get_document().get_data(), stored);
-        std::printf("%2zu. %7.3f  %s#%s  (%s)\n", ++rank, it.get_weight(), stored.article.id.c_str(),
+        decode_section(section.document.get_data(), stored);
+        std::printf("%2zu. %7.3f  %s#%s  (%s)\n", rank + 1, section.weight, stored.article.id.c_str(),
                     stored.section.anchor.c_str(), std::string(to_string(stored.section.kind)).c_str());
-        const std::string id_term = id_term_of(db, *it);
+        const std::string id_term = id_term_of(db, section.did);
         double sum = 0;
         for (const auto& c : plan.components) {
             double w = weight_in(db, c.query, id_term, options.ranking);
@@ -112,6 +117,8 @@ int explain(const std::string& db_path, const std::string& text, std::size_t siz
             sum += w;
             if (w > 0) std::printf("      %7.3f  %s\n", w, label);
         }
+        if (section.likeness > 0) std::printf("      %7.3f  likeness to the first section\n", section.likeness);
+        sum += section.likeness;
         std::printf("      %7.3f  sum of the parts\n", sum);
     }
     return 0;

@@ -70,6 +70,7 @@ constexpr Feature kFeatures[] = {
     {"intent", &SearchFeatures::intent},
     {"spelling", &SearchFeatures::spelling},
     {"article-context", &SearchFeatures::article_context},
+    {"likeness", &SearchFeatures::likeness},
     {"query-language", &SearchFeatures::query_language},
 };
 static_assert(sizeof(SearchFeatures) == std::size(kFeatures) * sizeof(bool),

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "highlighter.hpp"
+#include "likeness.hpp"
 #include "medsearch/analyzer.hpp"
 #include "medsearch/schema.hpp"
 #include "medsearch/synonyms.hpp"
@@ -44,8 +45,10 @@ struct Searcher::Impl {
     Xapian::Database db;
     Analyzer analyzer;
     SynonymMap synonyms;
+    IdfCache idf;  // likeness re-ranking; cleared with every (re)load of the index
 
     Status load_vocabulary() {
+        idf.clear();
         SynonymMap fresh;
         std::string data = db.get_metadata(std::string(schema::kMetaSynonyms));
         if (!data.empty() && !SynonymMap::deserialize(data, analyzer, fresh))
@@ -261,18 +264,26 @@ struct Searcher::Impl {
         enquire.set_query(query);
         enquire.set_weighting_scheme(bm25_weight(options.ranking));
         if (grouped) enquire.set_collapse_key(schema::kSlotArticle);
-        const auto offset = Xapian::doccount((request.page - 1) * request.size);
-        Xapian::MSet mset = enquire.get_mset(offset, Xapian::doccount(request.size), kCheckAtLeast);
+        const auto offset = std::size_t(request.page - 1) * request.size;
+        // The likeness re-ranking reorders the head of the list, so every page of it is cut
+        // from the same re-ranked head.
+        const double likeness = !grouped && request.features.likeness ? options.ranking.likeness_share : 0;
+        const std::size_t first = likeness > 0 ? 0 : offset;
+        const std::size_t wanted = likeness > 0 ? std::max(offset + request.size, kLikenessDepth) : request.size;
+        Xapian::MSet mset = enquire.get_mset(Xapian::doccount(first), Xapian::doccount(wanted), kCheckAtLeast);
         response.total = mset.get_matches_estimated();
+        std::vector<RankedSection> ranked = rank_by_likeness(db, mset, likeness, idf);
+        const std::size_t begin = std::min(ranked.size(), offset - first);
+        const std::size_t end = std::min(ranked.size(), begin + request.size);
 
         Highlighter highlighter(parsed, analyzer, query_languages(options));
         std::vector<std::string> article_ids;
-        for (auto it = mset.begin(); it != mset.end(); ++it) {
+        for (std::size_t i = begin; i < end; ++i) {
             StoredSection stored;
-            if (!decode_section(it.get_document().get_data(), stored)) continue;
+            if (!decode_section(ranked[i].document.get_data(), stored)) continue;
             SearchHit hit;
             hit.article = ArticleRef{stored.article.id, stored.article.title, article_path(stored.article.id)};
-            hit.score = it.get_weight();
+            hit.score = ranked[i].weight;
             hit.sections.push_back(section_hit(stored, highlighter, nullptr));
             article_ids.push_back(stored.article.id);
             response.hits.push_back(std::move(hit));
@@ -355,6 +366,7 @@ Result<SearchResponse> Searcher::search(const SearchRequest& request) {
             // A writer replaced what we were reading: reopen and retry once.
             if (attempt > 0) return Error{Errc::internal, "index changed during the search twice"};
             impl_->db.reopen();
+            impl_->idf.clear();
         } catch (const Xapian::Error& e) {
             return Error{Errc::internal, "search failed: " + e.get_description()};
         }

@@ -26,6 +26,7 @@ struct SearchFeatures {
     bool intent = true;        // "how is X treated" favours treatment sections (a boost, not a filter)
     bool spelling = true;      // unknown words searched as the index's correction ("did you mean")
     bool article_context = true;  // section lists: sections of the best-matching articles lifted
+    bool likeness = true;  // section lists: sections reading like the first one lifted (likeness.hpp)
     // No lang asked for: when the query's words are found in one language's sections only, search
     // those ("nerve pain" skips the Spanish article named "neuralgia"); all if that finds nothing.
     bool query_language = true;
@@ -50,6 +51,7 @@ struct RankingParams {
                                   // which finds the article; the user's own words pick the section
     double coord_weight = 0.5;    // extra weight for sections matching every part of the query
     double article_weight = 0.7;  // article_context: share of the article's best section weight added
+    double likeness_share = 0.5;  // likeness: share of the first section's weight, times the cosine
     bool name_intent_scope = true;  // a query naming an article ("nerve pain", "what causes nerve pain") favours
                                     // that article's section of the kind, not every one
     bool title_synonyms = false;  // expanding synonyms in titles too let umbrella articles win everything

@@ -205,6 +205,7 @@ TEST_CASE("the intent context gives the asked-for kind a share of its article's 
     request.query = "how is nerve pain treated";
     request.ranking.intent_weight = 0;  // the XK term's own weight aside
     request.ranking.intent_context = 0;
+    request.features.likeness = false;  // it would add its own share of the first section's weight
     auto run = [&](Grouping group, double share) {
         request.group = group;
         request.ranking.intent_context = share;

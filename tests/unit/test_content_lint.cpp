@@ -1,5 +1,5 @@
-// Lints the content we ship (corpus/, synonyms/, tests/relevance/judged.jsonl) through the
-// project's own readers, so a broken article, a bad synonym line or a stale judgement fails the
+// Lints the content we ship (corpus/, synonyms/, tests/relevance/judged.jsonl and second-assessor.jsonl)
+// through the project's own readers, so a broken article, a bad synonym line or a stale judgement fails the
 // build instead of silently degrading search.
 #include <catch2/catch.hpp>
 
@@ -497,4 +497,54 @@ TEST_CASE("judged relevance queries parse and name sections that exist", "[conte
         INFO("required query \"" << must << "\"");
         CHECK(queries.count(must) == 1);
     }
+}
+
+// tests/relevance/second-assessor.jsonl: a second, blind grading of a pool of sections for some
+// of judged.jsonl's queries (bench/README.md). Same qids and queries, sections that exist.
+TEST_CASE("second-assessor grades name judged.jsonl's queries and sections that exist", "[content]") {
+    std::map<std::string, std::string> judged;
+    {
+        std::ifstream in(kRoot / "tests" / "relevance" / "judged.jsonl");
+        REQUIRE(in.good());
+        std::string line;
+        while (std::getline(in, line))
+            if (has_text(line)) {
+                auto j = nlohmann::json::parse(line);
+                judged[j["qid"].get<std::string>()] = j["query"].get<std::string>();
+            }
+    }
+    const fs::path path = kRoot / "tests" / "relevance" / "second-assessor.jsonl";
+    std::ifstream in(path);
+    REQUIRE(in.good());
+    std::size_t line_no = 0, queries = 0;
+    std::string line;
+    while (std::getline(in, line)) {
+        ++line_no;
+        if (!has_text(line)) continue;
+        INFO(path.string() << ":" << line_no);
+        auto j = nlohmann::json::parse(line, nullptr, false);
+        REQUIRE(j.is_object());
+        ++queries;
+        const auto qid = j.value("qid", std::string{});
+        REQUIRE(judged.count(qid) == 1);
+        CHECK(j.value("query", std::string{}) == judged.at(qid));
+        REQUIRE(j.contains("relevant"));
+        REQUIRE(j["relevant"].is_array());
+        std::set<std::string> seen;
+        bool any_grade2 = false;
+        for (const auto& r : j["relevant"]) {
+            const auto id = r.value("id", std::string{});
+            const auto anchor = r.value("anchor", std::string{});
+            const int grade = r.value("grade", -1);
+            INFO(id << "#" << anchor);
+            CHECK((grade >= 0 && grade <= 2));
+            any_grade2 = any_grade2 || grade == 2;
+            CHECK(seen.insert(id + "#" + anchor).second);
+            const Article* a = find_article(id);
+            CHECK(a != nullptr);
+            if (a) CHECK(find_section(*a, anchor) != nullptr);
+        }
+        CHECK(any_grade2);
+    }
+    CHECK(queries > 0);
 }

@@ -10,39 +10,41 @@
 namespace medsearch {
 namespace {
 
-using TermVector = std::unordered_map<std::string, double>;
-
-// Body stems are Z<stem>; field stems carry an upper-case prefix after the Z (ZH, ZS).
-bool is_body_stem(const std::string& term) {
-    return term.size() > 1 && term[0] == schema::kStemPrefix[0] && !(term[1] >= 'A' && term[1] <= 'Z');
-}
+// A section's body stems with their weights, in the termlist's (byte) order.
+using TermVector = std::vector<std::pair<std::string, double>>;
 
 // Beyond this many stems (a big index's whole vocabulary) the cache starts again.
 constexpr std::size_t kMaxCachedStems = 200000;
 
-// Unit-length tf-idf vector of a section's body stems.
+// Unit-length tf-idf vector of a section's body stems. Stems are Z<stem>, the heading's and
+// title's ZH<stem> and ZS<stem> among them: upper case after the Z marks a field.
 TermVector body_vector(const Xapian::Database& db, Xapian::docid did, IdfCache& idf) {
     TermVector v;
     double norm = 0;
-    for (auto it = db.termlist_begin(did); it != db.termlist_end(did); ++it) {
+    const char stem = schema::kStemPrefix[0];
+    auto it = db.termlist_begin(did);
+    for (it.skip_to(std::string(1, stem)); it != db.termlist_end(did); ++it) {
         std::string term = *it;
-        if (!is_body_stem(term)) continue;
+        if (term.empty() || term[0] != stem) break;
+        if (term.size() < 2 || (term[1] >= 'A' && term[1] <= 'Z')) continue;
         double w = (1 + std::log(double(it.get_wdf()))) * idf.idf(db, term);
         if (w <= 0) continue;
         norm += w * w;
-        v.emplace(std::move(term), w);
+        v.emplace_back(std::move(term), w);
     }
     if (norm > 0)
         for (auto& [term, w] : v) w /= std::sqrt(norm);
     return v;
 }
 
+// Both vectors are sorted by term: one merge pass.
 double dot(const TermVector& a, const TermVector& b) {
-    const TermVector& small = a.size() <= b.size() ? a : b;
-    const TermVector& large = a.size() <= b.size() ? b : a;
     double sum = 0;
-    for (const auto& [term, w] : small)
-        if (auto found = large.find(term); found != large.end()) sum += w * found->second;
+    for (auto i = a.begin(), j = b.begin(); i != a.end() && j != b.end();) {
+        if (i->first < j->first) ++i;
+        else if (j->first < i->first) ++j;
+        else sum += (i++)->second * (j++)->second;
+    }
     return sum;
 }
 

@@ -499,7 +499,7 @@ TEST_CASE("judged relevance queries parse and name sections that exist", "[conte
     }
 }
 
-// tests/relevance/second-assessor.jsonl: a second, blind grading of a pool of sections for some
+// tests/relevance/second-assessor.jsonl: a second, blind grading of a pool of sections for each
 // of judged.jsonl's queries (bench/README.md). Same qids and queries, sections that exist.
 TEST_CASE("second-assessor grades name judged.jsonl's queries and sections that exist", "[content]") {
     std::map<std::string, std::string> judged;
@@ -531,20 +531,20 @@ TEST_CASE("second-assessor grades name judged.jsonl's queries and sections that 
         REQUIRE(j.contains("relevant"));
         REQUIRE(j["relevant"].is_array());
         std::set<std::string> seen;
-        bool any_grade2 = false;
+        bool any_relevant = false;  // a query may have no full answer (grade 2) in the pool
         for (const auto& r : j["relevant"]) {
             const auto id = r.value("id", std::string{});
             const auto anchor = r.value("anchor", std::string{});
             const int grade = r.value("grade", -1);
             INFO(id << "#" << anchor);
             CHECK((grade >= 0 && grade <= 2));
-            any_grade2 = any_grade2 || grade == 2;
+            any_relevant = any_relevant || grade >= 1;
             CHECK(seen.insert(id + "#" + anchor).second);
             const Article* a = find_article(id);
             CHECK(a != nullptr);
             if (a) CHECK(find_section(*a, anchor) != nullptr);
         }
-        CHECK(any_grade2);
+        CHECK(any_relevant);
     }
-    CHECK(queries > 0);
+    CHECK(queries == judged.size());  // every judged query graded twice
 }

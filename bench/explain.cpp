@@ -84,7 +84,8 @@ int explain(const std::string& db_path, const std::string& text, std::size_t siz
     std::printf("xapian: %s\n\n", query.get_description().c_str());
 
     // The section list of /api/search?group=section: the article context on top.
-    const ContextBoost context = context_boost(db, query, options.ranking, true, parsed.intent);
+    const ContextBoost context = context_boost(db, query, options.ranking, true, parsed.intent,
+                                                 options.ranking.name_intent_scope ? parsed.intent_names : std::vector<std::string>{});
     const Xapian::Query ranked =
         context.combined().empty() ? query : Xapian::Query(Xapian::Query::OP_AND_MAYBE, query, context.combined());
     Xapian::Enquire enquire(db);

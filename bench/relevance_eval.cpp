@@ -205,6 +205,7 @@ bool set_ranking_param(RankingParams& ranking, std::string_view assignment) {
         {"coord_weight", &RankingParams::coord_weight}, {"intent_context", &RankingParams::intent_context},
         {"article_weight", &RankingParams::article_weight}, {"one_way_weight", &RankingParams::one_way_weight},
         {"likeness_share", &RankingParams::likeness_share},
+        {"named_offkind_context", &RankingParams::named_offkind_context},
     };
     for (const auto& k : knobs) {
         if (key == k.name) {

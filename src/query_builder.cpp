@@ -147,6 +147,32 @@ Xapian::Query names_query(const ParsedQuery& parsed, double weight) {
     return Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
 }
 
+Xapian::Query kind_term(SectionKind kind) {
+    return Xapian::Query(std::string(schema::kKindPrefix) + std::string(to_string(kind)));
+}
+
+// Sections of the named articles (`names`, XN terms) that are neither of the asked kind nor an
+// overview nor of a kind close to it; empty when the query names none, asks for what a thing is,
+// or the named articles have no section of the kind.
+Xapian::Query off_kind_sections(const Xapian::Database& db, SectionKind kind, const std::vector<std::string>& names) {
+    if (names.empty() || kind == SectionKind::definition) return {};
+    const Xapian::Query named(Xapian::Query::OP_OR, names.begin(), names.end());
+    Xapian::Enquire probe(db);
+    probe.set_query(Xapian::Query(Xapian::Query::OP_FILTER, kind_term(kind), named));
+    probe.set_weighting_scheme(Xapian::BoolWeight());
+    if (probe.get_mset(0, 1).empty()) return {};
+    std::vector<Xapian::Query> answering{kind_term(kind), kind_term(SectionKind::definition)};
+    // Risk factors are part of what causes a thing, and the reverse; whether it goes away
+    // depends on its treatment; preventing it means avoiding its risk factors. Chosen on dev
+    // (bench/RESULTS.md).
+    if (kind == SectionKind::causes) answering.push_back(kind_term(SectionKind::risk_factors));
+    if (kind == SectionKind::risk_factors) answering.push_back(kind_term(SectionKind::causes));
+    if (kind == SectionKind::outlook) answering.push_back(kind_term(SectionKind::treatment));
+    if (kind == SectionKind::prevention) answering.push_back(kind_term(SectionKind::risk_factors));
+    return Xapian::Query(Xapian::Query::OP_AND_NOT, named,
+                         Xapian::Query(Xapian::Query::OP_OR, answering.begin(), answering.end()));
+}
+
 }  // namespace
 
 std::string name_key(const std::vector<std::string>& words) {
@@ -231,11 +257,13 @@ Xapian::BM25Weight bm25_weight(const RankingParams& r) {
 }
 
 ContextBoost context_boost(const Xapian::Database& db, const Xapian::Query& query, const RankingParams& ranking,
-                           bool article, std::optional<SectionKind> kind) {
+                           bool article, std::optional<SectionKind> kind, const std::vector<std::string>& names) {
     ContextBoost boost;
     article = article && ranking.article_weight > 0;
-    if (ranking.intent_context <= 0) kind.reset();
-    if ((!article && !kind) || query.empty()) return boost;
+    const bool kind_context = kind && ranking.intent_context > 0;
+    if ((!article && !kind_context) || query.empty()) return boost;
+    const Xapian::Query off = article && kind && ranking.named_offkind_context < 1
+                                  ? off_kind_sections(db, *kind, names) : Xapian::Query();
     Xapian::Enquire enquire(db);
     enquire.set_query(query);
     enquire.set_weighting_scheme(bm25_weight(ranking));
@@ -249,9 +277,20 @@ ContextBoost context_boost(const Xapian::Database& db, const Xapian::Query& quer
         return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(source->release()), scale);
     };
     if (article) boost.article = weights(ranking.article_weight);
-    if (kind)
-        boost.kind = Xapian::Query(Xapian::Query::OP_FILTER, weights(ranking.intent_context),
-                                   Xapian::Query(std::string(schema::kKindPrefix) + std::string(to_string(*kind))));
+    // The article the query names ("how is trigeminal neuralgia treated") gives its context to
+    // the sections that could answer, or its risk factors and symptoms outrank the other
+    // articles' sections on the treatment. Only when it has a section of the kind: a question it
+    // answers under another heading ("nerve block risks": no risk-factors section) is left alone.
+    if (!off.empty()) {
+        Xapian::Query kept(Xapian::Query::OP_AND_NOT, boost.article, off);
+        boost.article = ranking.named_offkind_context > 0
+                            ? Xapian::Query(Xapian::Query::OP_OR, kept,
+                                            Xapian::Query(Xapian::Query::OP_FILTER,
+                                                          weights(ranking.article_weight * ranking.named_offkind_context), off))
+                            : kept;
+    }
+    if (kind_context)
+        boost.kind = Xapian::Query(Xapian::Query::OP_FILTER, weights(ranking.intent_context), kind_term(*kind));
     return boost;
 }
 
@@ -357,7 +396,7 @@ QueryPlan plan_query(const ParsedQuery& parsed, Analyzer& analyzer, const QueryO
         plan.boost_label = "intent: " + std::string(to_string(*parsed.intent));
         plan.boost = Xapian::Query(
             Xapian::Query::OP_SCALE_WEIGHT,
-            Xapian::Query(std::string(schema::kKindPrefix) + std::string(to_string(*parsed.intent))), r.intent_weight);
+            kind_term(*parsed.intent), r.intent_weight);
         if (!parsed.intent_names.empty() && r.name_intent_scope)
             plan.boost = Xapian::Query(Xapian::Query::OP_FILTER, plan.boost,
                                        Xapian::Query(Xapian::Query::OP_OR, parsed.intent_names.begin(),

@@ -68,6 +68,9 @@ Xapian::BM25Weight bm25_weight(const RankingParams& ranking);
 //   sections of that kind. Relative to how well the article matches, the boost means as much in
 //   a corpus where every article has an overview as in one where few have a prognosis; the
 //   XK term's own weight (intent_weight) shrinks with the kind's frequency.
+// `names` (the XN terms of the articles the query names, ParsedQuery::intent_names) with a kind
+// asked for: those articles' sections that cannot answer it (another kind, not a close one, not
+// the overview) keep only named_offkind_context of their article context.
 // Either is empty when switched off (weight 0, `article` false, no kind) or nothing matches.
 struct ContextBoost {
     Xapian::Query article;
@@ -75,7 +78,7 @@ struct ContextBoost {
     Xapian::Query combined() const;  // the two ORed; empty if both are
 };
 ContextBoost context_boost(const Xapian::Database& db, const Xapian::Query& query, const RankingParams& ranking,
-                           bool article, std::optional<SectionKind> kind);
+                           bool article, std::optional<SectionKind> kind, const std::vector<std::string>& names = {});
 inline constexpr Xapian::doccount kContextArticles = 10;
 
 // For each part: whether it is one unquoted cue word of the intent ("causes", "treated"; the

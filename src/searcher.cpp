@@ -257,8 +257,11 @@ struct Searcher::Impl {
 
         const bool grouped = request.group == Grouping::article;
         // Grouped, every section of an article would get the same article context: no change.
-        Xapian::Query context =
-            context_boost(db, query, options.ranking, !grouped && request.features.article_context, parsed.intent).combined();
+        const std::vector<std::string> no_names;
+        const auto& names = options.ranking.name_intent_scope ? parsed.intent_names : no_names;
+        Xapian::Query context = context_boost(db, query, options.ranking, !grouped && request.features.article_context,
+                                              parsed.intent, names)
+                                    .combined();
         if (!context.empty()) query = Xapian::Query(Xapian::Query::OP_AND_MAYBE, query, context);
         Xapian::Enquire enquire(db);
         enquire.set_query(query);

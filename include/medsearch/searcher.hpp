@@ -51,6 +51,9 @@ struct RankingParams {
                                   // which finds the article; the user's own words pick the section
     double coord_weight = 0.5;    // extra weight for sections matching every part of the query
     double article_weight = 0.7;  // article_context: share of the article's best section weight added
+    double named_offkind_context = 0;  // share of the article context kept by the sections of an article the
+                                       // query names that are neither of the kind it asks for, nor of a close
+                                       // kind, nor its overview ("how is X treated": X's risk factors)
     double likeness_share = 0.5;  // likeness: share of the first section's weight, times the cosine
     bool name_intent_scope = true;  // a query naming an article ("nerve pain", "what causes nerve pain") favours
                                     // that article's section of the kind, not every one

@@ -223,6 +223,47 @@ TEST_CASE("the intent context gives the asked-for kind a share of its article's 
     CHECK(score_of(with, "neuropathic-pain#overview") == Approx(score_of(without, "neuropathic-pain#overview")));
 }
 
+TEST_CASE("the article a query names lends its context only to the sections that could answer", "[search][intent]") {
+    Index index;
+    auto searcher = index.open();
+    SearchRequest request;
+    request.group = Grouping::section;
+    request.ranking.intent_context = 0;  // the asked-for kind's own context aside
+    request.features.likeness = false;   // it would add its own share of the first section's weight
+    auto run = [&](const std::string& query, double share) {
+        request.query = query;
+        request.ranking.named_offkind_context = share;
+        auto r = searcher.search(request);
+        REQUIRE(r.ok());
+        return std::move(r).value();
+    };
+    // The context is article_weight x the article's best section weight (the treatment section's,
+    // before any context).
+    const auto full = run("how is nerve pain treated", 1);
+    const auto cut = run("how is nerve pain treated", 0);
+    request.features.article_context = false;
+    const double best = score_of(run("how is nerve pain treated", 1), "neuropathic-pain#treatment");
+    request.features.article_context = true;
+    const double context = request.ranking.article_weight * best;
+    REQUIRE(context > 0);
+    CHECK(score_of(cut, "neuropathic-pain#treatment") == Approx(score_of(full, "neuropathic-pain#treatment")));
+    CHECK(score_of(cut, "neuropathic-pain#overview") == Approx(score_of(full, "neuropathic-pain#overview")));
+    // Not an answer to "how is it treated": it loses the whole of its article's context ...
+    const double symptoms = score_of(full, "neuropathic-pain#symptoms");
+    CHECK(symptoms - score_of(cut, "neuropathic-pain#symptoms") == Approx(context));
+    // ... while another article's treatment section that mentions the name keeps its own.
+    CHECK(score_of(cut, "carpal-tunnel-syndrome#treatment") == Approx(score_of(full, "carpal-tunnel-syndrome#treatment")));
+
+    // A bare name asks what the thing is; an asked-for kind the article has no section of is
+    // answered under another heading: either way nothing changes.
+    for (const std::string query : {"nerve pain", "can nerve pain be prevented"}) {
+        CAPTURE(query);
+        CHECK(hit_ids(run(query, 0)) == hit_ids(run(query, 1)));
+        CHECK(score_of(run(query, 0), "neuropathic-pain#symptoms") ==
+              Approx(score_of(run(query, 1), "neuropathic-pain#symptoms")));
+    }
+}
+
 TEST_CASE("dash and accent spellings give the same hits", "[search]") {
     Index index;
     auto searcher = index.open();

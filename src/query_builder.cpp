@@ -147,6 +147,19 @@ Xapian::Query names_query(const ParsedQuery& parsed, double weight) {
     return Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
 }
 
+// The kind that also answers a question asked of `kind`, if any: risk factors are part of what
+// causes a thing, and the reverse; whether it goes away depends on its treatment; preventing it
+// means avoiding its risk factors. Chosen on dev (bench/RESULTS.md).
+std::optional<SectionKind> close_kind(SectionKind kind) {
+    switch (kind) {
+        case SectionKind::causes: return SectionKind::risk_factors;
+        case SectionKind::risk_factors: return SectionKind::causes;
+        case SectionKind::outlook: return SectionKind::treatment;
+        case SectionKind::prevention: return SectionKind::risk_factors;
+        default: return std::nullopt;
+    }
+}
+
 Xapian::Query kind_term(SectionKind kind) {
     return Xapian::Query(std::string(schema::kKindPrefix) + std::string(to_string(kind)));
 }
@@ -162,13 +175,7 @@ Xapian::Query off_kind_sections(const Xapian::Database& db, SectionKind kind, co
     probe.set_weighting_scheme(Xapian::BoolWeight());
     if (probe.get_mset(0, 1).empty()) return {};
     std::vector<Xapian::Query> answering{kind_term(kind), kind_term(SectionKind::definition)};
-    // Risk factors are part of what causes a thing, and the reverse; whether it goes away
-    // depends on its treatment; preventing it means avoiding its risk factors. Chosen on dev
-    // (bench/RESULTS.md).
-    if (kind == SectionKind::causes) answering.push_back(kind_term(SectionKind::risk_factors));
-    if (kind == SectionKind::risk_factors) answering.push_back(kind_term(SectionKind::causes));
-    if (kind == SectionKind::outlook) answering.push_back(kind_term(SectionKind::treatment));
-    if (kind == SectionKind::prevention) answering.push_back(kind_term(SectionKind::risk_factors));
+    if (auto close = close_kind(kind)) answering.push_back(kind_term(*close));
     return Xapian::Query(Xapian::Query::OP_AND_NOT, named,
                          Xapian::Query(Xapian::Query::OP_OR, answering.begin(), answering.end()));
 }
@@ -394,9 +401,7 @@ QueryPlan plan_query(const ParsedQuery& parsed, Analyzer& analyzer, const QueryO
     }
     if (options.intent && parsed.intent) {
         plan.boost_label = "intent: " + std::string(to_string(*parsed.intent));
-        plan.boost = Xapian::Query(
-            Xapian::Query::OP_SCALE_WEIGHT,
-            kind_term(*parsed.intent), r.intent_weight);
+        plan.boost = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, kind_term(*parsed.intent), r.intent_weight);
         if (!parsed.intent_names.empty() && r.name_intent_scope)
             plan.boost = Xapian::Query(Xapian::Query::OP_FILTER, plan.boost,
                                        Xapian::Query(Xapian::Query::OP_OR, parsed.intent_names.begin(),

@@ -58,6 +58,9 @@ constexpr std::size_t kErrorsShown = 3;   // error messages printed per configur
 constexpr std::size_t kTopShown = 3;      // results printed under each of the worst queries
 constexpr std::size_t kJudgedShown = 4;   // judged sections printed under each of them
 constexpr std::size_t kProblemsShown = 10;
+// How deep the first configuration is searched once more, untimed, for its re-ranking ceiling:
+// the head of the list that the likeness re-ranking reorders (src/likeness.hpp).
+constexpr std::size_t kCeilingDepth = 40;
 
 // The ranking features the ablations switch off, one line each; the baseline switches off all.
 struct Feature {
@@ -235,6 +238,7 @@ struct Outcome {
     double settled_ms = 0;  // ms, or the median of 1 + kRetimings runs when ms was over the budget
     bool failed = false;
     std::vector<std::string> ranked;  // section keys of the first page
+    double ceiling = 0;  // recall_ceiling of the first kCeilingDepth results (first configuration only)
 };
 
 struct TopHit {
@@ -268,8 +272,18 @@ SearchRequest section_request(const JudgedQuery& query, const SearchFeatures& fe
     return request;
 }
 
+// Section keys of a section list, best first.
+std::vector<std::string> section_keys(const SearchResponse& response) {
+    std::vector<std::string> keys;
+    for (const auto& hit : response.hits)
+        if (!hit.sections.empty()) keys.push_back(section_key(hit.article.id, hit.sections.front().anchor));
+    return keys;
+}
+
 // Latency covers the search and the JSON encoding of its reply, the in-process work of
-// /api/search. Nullopt when interrupted.
+// /api/search. With `keep_top` (the first configuration), also the first results of each query
+// and its re-ranking ceiling, from one more search kCeilingDepth deep that is not timed.
+// Nullopt when interrupted.
 std::optional<ConfigRun> run_configuration(Searcher& searcher, const Configuration& config,
                                            const std::vector<JudgedQuery>& queries, bool keep_top) {
     const auto started = std::chrono::steady_clock::now();
@@ -305,13 +319,19 @@ std::optional<ConfigRun> run_configuration(Searcher& searcher, const Configurati
                 run.errors.push_back(query.qid + ": " + to_string(response.error().code) + ": " +
                                      response.error().message);
         } else {
+            ranked = section_keys(response.value());
             for (const auto& hit : response.value().hits) {
+                if (!keep_top || top.size() == kTopShown) break;
                 if (hit.sections.empty()) continue;
                 const auto& section = hit.sections.front();
-                ranked.push_back(section_key(hit.article.id, section.anchor));
-                if (keep_top && top.size() < kTopShown)
-                    top.push_back(TopHit{ranked.back(), hit.article.title + " \u203a " + section.heading});
+                top.push_back(TopHit{section_key(hit.article.id, section.anchor),
+                                     hit.article.title + " \u203a " + section.heading});
             }
+        }
+        if (keep_top && response && query.has_relevant()) {
+            SearchRequest deeper = request;
+            deeper.size = kCeilingDepth;
+            if (auto more = searcher.search(deeper)) outcome.ceiling = recall_ceiling(section_keys(more.value()), query);
         }
         outcome.scores = score_ranking(ranked, query);
         outcome.ranked = std::move(ranked);
@@ -333,6 +353,7 @@ struct Row {
     std::size_t over_budget = 0;    // by settled_ms
     std::size_t stalled_once = 0;   // over the budget on the first run only
     double ndcg = 0, recall = 0, mrr = 0, success = 0;
+    double ceiling = 0;  // mean Outcome::ceiling (first configuration only)
     double median_ms = 0, p95_ms = 0, max_ms = 0;
 };
 
@@ -354,6 +375,7 @@ Row summarize(const ConfigRun& run, const std::vector<JudgedQuery>& queries, Spl
         row.recall += o.scores.recall;
         row.mrr += o.scores.rr;
         row.success += o.scores.success;
+        row.ceiling += o.ceiling;
     }
     if (row.judged > 0) {
         const double n = double(row.judged);
@@ -361,6 +383,7 @@ Row summarize(const ConfigRun& run, const std::vector<JudgedQuery>& queries, Spl
         row.recall /= n;
         row.mrr /= n;
         row.success /= n;
+        row.ceiling /= n;
     }
     row.median_ms = percentile(ms, 50);
     row.p95_ms = percentile(ms, 95);
@@ -384,6 +407,15 @@ void print_table(const std::vector<Row>& rows, bool markdown) {
     for (const auto& r : rows)
         std::printf("%-18s %7zu %8.3f %9.3f %7.3f %9.3f %6zu %9.2f %7.2f %7.2f\n", r.config.c_str(), r.queries,
                     r.ndcg, r.recall, r.mrr, r.success, r.errors, r.median_ms, r.p95_ms, r.max_ms);
+}
+
+// How much of the first configuration's missing Recall@10 is ordering, and how much is sections
+// it does not retrieve at all in its first kCeilingDepth results.
+void print_ceiling(const Row& row, bool markdown) {
+    if (row.judged == 0) return;
+    std::printf("%sRe-ranking ceiling of %s: Recall@10 %.3f if its first %zu results were perfectly ordered "
+                "(it has %.3f); the rest of the gap is relevant sections below them.\n",
+                markdown ? "\n" : "  ", row.config.c_str(), row.ceiling, kCeilingDepth, row.recall);
 }
 
 // One line on the criterion: no error and nothing over the budget, or what was.
@@ -555,6 +587,7 @@ void write_per_query(const fs::path& path, const QuerySet& set, const std::vecto
                                    {"split", to_string(q.split)}, {"query", q.text}, {"ndcg", o.scores.ndcg},
                                    {"recall", o.scores.recall}, {"rr", o.scores.rr}, {"ms", o.ms},
                                    {"failed", o.failed}, {"ranked", o.ranked}};
+            if (&run == &runs.front()) line["ceiling"] = o.ceiling;
             out << dump_json(line) << '\n';
         }
     }
@@ -594,6 +627,7 @@ bool run_set(const QuerySet& set, const BuiltIndex& index, const std::vector<Con
                          rows.front().queries, rows.front().judged);
         if (rows.front().queries == 0) continue;
         print_table(rows, md);
+        print_ceiling(rows.front(), md);
         print_budget(rows, md);
     }
     for (const auto& run : runs) {

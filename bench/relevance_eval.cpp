@@ -180,6 +180,19 @@ QueryScores score_ranking(const std::vector<std::string>& ranked, const JudgedQu
     return s;
 }
 
+double recall_ceiling(const std::vector<std::string>& ranked, const JudgedQuery& query) {
+    std::size_t relevant_total = 0;
+    for (const auto& [key, grade] : query.grades)
+        if (grade >= kRelevantGrade) ++relevant_total;
+    if (relevant_total == 0) return 0;
+    std::unordered_set<std::string_view> found;
+    for (const auto& key : ranked) {
+        auto judged = query.grades.find(key);
+        if (judged != query.grades.end() && judged->second >= kRelevantGrade) found.insert(key);
+    }
+    return double(std::min(found.size(), kCutoff)) / double(relevant_total);
+}
+
 double percentile(std::vector<double>& values, double p) {
     if (values.empty()) return 0;
     std::sort(values.begin(), values.end());

@@ -67,6 +67,11 @@ struct QueryScores {
 // first. All zero when the query has no relevant section.
 QueryScores score_ranking(const std::vector<std::string>& ranked, const JudgedQuery& query);
 
+// The Recall@10 a perfect re-ordering of `ranked` would reach: min(kCutoff, relevant sections
+// anywhere in it) / all relevant sections of the query (a key seen twice counts once). What is
+// missing from it is lost before ranking: sections the search does not retrieve that deep.
+double recall_ceiling(const std::vector<std::string>& ranked, const JudgedQuery& query);
+
 // Nearest-rank percentile (0 < p ≤ 100) of `values`, which it sorts; 0 when empty.
 double percentile(std::vector<double>& values, double p);
 

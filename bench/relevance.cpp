@@ -33,6 +33,7 @@
 #include "medsearch/json_codec.hpp"
 #include "medsearch/searcher.hpp"
 #include "medsearch/synonyms.hpp"
+#include "medsearch/word_list.hpp"
 #include "relevance_eval.hpp"
 
 #ifndef PROJECT_ROOT_DIR
@@ -125,6 +126,7 @@ struct Options {
     bool markdown = false;
     std::size_t worst = 0;
     fs::path per_query;  // JSON Lines of every query's scores and ranking, per configuration
+    std::vector<fs::path> word_lists;  // as medsearch-server --words; default: system_word_lists()
 };
 
 // A fresh directory under the system temp dir, removed with everything in it on destruction.
@@ -596,10 +598,10 @@ void write_per_query(const fs::path& path, const QuerySet& set, const std::vecto
 
 // Runs every configuration over the set and prints one table per split. False when interrupted.
 bool run_set(const QuerySet& set, const BuiltIndex& index, const std::vector<Configuration>& configs,
-             const Options& options) {
+             const Options& options, const std::shared_ptr<const WordList>& words) {
     std::vector<ConfigRun> runs;
     for (const auto& config : configs) {
-        auto searcher = Searcher::open(index.dir);
+        auto searcher = Searcher::open(index.dir, words);
         if (!searcher) {
             std::printf("%s: cannot open the index: %s\n", set.name.c_str(), searcher.error().message.c_str());
             return true;
@@ -737,6 +739,17 @@ int run(const Options& options, const std::string& command) {
         std::cerr << kProgram << ": cannot create a temporary directory under " << fs::temp_directory_path() << '\n';
         return kFailed;
     }
+    auto words = WordList::load(options.word_lists);
+    if (!words) {
+        std::cerr << kProgram << ": --words: " << words.error().message << '\n';
+        return kFailed;
+    }
+    std::string lists;
+    for (const auto& file : options.word_lists) lists += (lists.empty() ? "" : ", ") + display_path(file);
+    std::printf("%sWord lists: %s\n", md ? "- " : "",
+                lists.empty() ? "none (every word the index lacks may be spell-corrected)"
+                              : (lists + " (" + std::to_string(words.value().size()) + " words)").c_str());
+    const auto shared_words = std::make_shared<const WordList>(std::move(words).value());
     std::vector<fs::path> our_vocabulary;
     if (fs::exists(options.synonyms, ec)) our_vocabulary.push_back(options.synonyms);
     else std::printf("%sNo synonyms at %s: indexing without our vocabulary.\n", md ? "- " : "",
@@ -764,7 +777,7 @@ int run(const Options& options, const std::string& command) {
     const auto configs = configurations();
     for (const auto& set : sets) {
         auto index = std::find_if(indexes.begin(), indexes.end(), [&](const BuiltIndex& i) { return i.name == set.index; });
-        if (!run_set(set, *index, configs, options)) return kInterrupted;
+        if (!run_set(set, *index, configs, options, shared_words)) return kInterrupted;
         std::fflush(stdout);
     }
     return kOk;
@@ -801,6 +814,8 @@ int main(int argc, char** argv) try {
     std::vector<std::string> params;
     bool full_only = false;
     std::string split = "all";
+    std::vector<fs::path> word_lists;
+    bool no_words = false;
 
     po::options_description visible("options");
     visible.add_options()
@@ -834,7 +849,11 @@ int main(int argc, char** argv) try {
         ("heldout", po::value<fs::path>(&options.heldout)->default_value(options.heldout)->value_name("FILE"),
          "blind judged queries for our corpus, written without sight of the vocabulary; never tuned on")
         ("medquad", po::value<fs::path>(&options.medquad)->default_value(options.medquad)->value_name("DIR"),
-         "the shared MedQuAD folder (corpus.jsonl, queries.jsonl, synonyms.tsv, liveqa/)");
+         "the shared MedQuAD folder (corpus.jsonl, queries.jsonl, synonyms.tsv, liveqa/)")
+        ("words", po::value<std::vector<fs::path>>(&word_lists)->value_name("FILE"),
+         "word list of correctly spelled words, as medsearch-server --words; repeatable; default: Debian's "
+         "/usr/share/dict/american-english and /usr/share/dict/spanish when installed")
+        ("no-words", po::bool_switch(&no_words), "use no word list");
 
     po::variables_map vm;
     try {
@@ -855,6 +874,8 @@ int main(int argc, char** argv) try {
     for (const auto& p : params)
         if (!set_ranking_param(g_ranking, p)) return usage_error("--param: unknown or malformed \"" + p + "\"", visible);
     g_full_only = full_only;
+    if (no_words && !word_lists.empty()) return usage_error("--no-words: cannot be combined with --words", visible);
+    options.word_lists = !word_lists.empty() ? word_lists : no_words ? std::vector<fs::path>{} : system_word_lists();
     if (split == "dev") options.split = SplitChoice::dev;
     else if (split == "test") options.split = SplitChoice::test;
     else if (split != "all") return usage_error("--split: expected dev, test or all, got \"" + split + "\"", visible);

@@ -3,7 +3,8 @@
 # Uses sudo only when not running as root.
 set -eu
 packages="cmake make g++ pkg-config libxapian-dev xapian-tools libicu-dev libboost-dev
-libboost-program-options-dev nlohmann-json3-dev catch2 libmd4c-dev libyaml-cpp-dev libgumbo-dev curl"
+libboost-program-options-dev nlohmann-json3-dev catch2 libmd4c-dev libyaml-cpp-dev libgumbo-dev curl
+wamerican wspanish"
 missing=""
 for p in $packages; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

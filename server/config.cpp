@@ -6,6 +6,8 @@
 
 #include <boost/program_options.hpp>
 
+#include "medsearch/word_list.hpp"
+
 namespace medsearch {
 namespace {
 
@@ -84,7 +86,12 @@ Result<ServerConfig> load_server_config(int argc, char** argv) {
              ->value_name("SECONDS"), "how often to check for a newly published index (0: only on POST /api/admin/reload)")
         ("admin-token-file", po::value<std::string>()->value_name("FILE"),
          "bearer token for POST /api/admin/reload (first line of FILE); default: env MEDSEARCH_ADMIN_TOKEN; "
-         "neither: the endpoint is disabled");
+         "neither: the endpoint is disabled")
+        ("words", po::value<std::vector<std::string>>()->composing()->value_name("FILE"),
+         "word list, one correctly spelled word a line, repeatable: such words are searched as typed, not "
+         "spell-corrected, unless the query finds nothing; default: /usr/share/dict/american-english and "
+         "/usr/share/dict/spanish (Debian's wamerican, wspanish) when installed")
+        ("no-words", po::bool_switch(), "use no word list: every word the index lacks may be spell-corrected");
     po::options_description command_line_only("Command line only");
     command_line_only.add_options()
         ("config", po::value<std::string>()->value_name("FILE"), "INI file with the options above")
@@ -143,6 +150,13 @@ Result<ServerConfig> load_server_config(int argc, char** argv) {
     auto token = read_admin_token(vm);
     if (!token) return token.error();
     config.admin_token = std::move(token).value();
+    const bool no_words = vm["no-words"].as<bool>();
+    if (no_words && vm.count("words")) return Error{Errc::invalid_input, "--no-words: cannot be combined with --words"};
+    if (vm.count("words")) {
+        for (const auto& file : vm["words"].as<std::vector<std::string>>()) config.word_lists.emplace_back(file);
+    } else if (!no_words) {
+        config.word_lists = system_word_lists();
+    }
     return config;
 }
 

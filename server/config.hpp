@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "medsearch/result.hpp"
 
@@ -26,6 +27,9 @@ struct ServerConfig {
     // whitespace trimmed) or else the MEDSEARCH_ADMIN_TOKEN environment variable; empty: the
     // endpoint is disabled.
     std::string admin_token;
+    // Correctly spelled words (word_list.hpp), from --words FILE...; default: Debian's English
+    // and Spanish lists when installed (system_word_lists()); --no-words: none.
+    std::vector<std::filesystem::path> word_lists;
 
     // Non-empty when --help was given: print it and exit 0 without starting.
     std::string help;

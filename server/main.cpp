@@ -1,7 +1,7 @@
 // medsearch-server --db DIR [--host 127.0.0.1] [--port 8080] [--threads 2] [--reload-interval 2]
-//                  [--admin-token-file FILE]
+//                  [--admin-token-file FILE] [--words FILE]... [--no-words]
 // Exit status: 0 after SIGINT/SIGTERM, 1 when the index cannot be opened or the address not
-// bound, 2 for a bad configuration.
+// bound, 2 for a bad configuration (an unreadable word list included).
 #include <csignal>
 #include <exception>
 #include <fstream>
@@ -42,9 +42,20 @@ int run(const ServerConfig& config) {
     sigaddset(&stop_signals, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
+    auto words = WordList::load(config.word_lists);
+    if (!words) {
+        std::cerr << kProgram << "--words: " << words.error().message << '\n';
+        return 2;
+    }
+    if (config.word_lists.empty())
+        log(LogLevel::warn, "no_word_lists", {{"effect", "every word the index lacks may be spell-corrected"}});
+    else
+        log(LogLevel::info, "word_lists", {{"files", std::to_string(config.word_lists.size())},
+                                           {"words", std::to_string(words.value().size())}});
     ReloadOptions reload;
     reload.interval = config.reload_interval;
-    auto pool = SearcherPool::open(config.index_dir, config.threads, reload);
+    auto pool = SearcherPool::open(config.index_dir, config.threads, reload,
+                                   std::make_shared<const WordList>(std::move(words).value()));
     if (!pool) {
         std::cerr << kProgram << "cannot open the index: " << pool.error().message << '\n';
         return 1;

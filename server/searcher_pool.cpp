@@ -37,6 +37,7 @@ struct SearcherPool::Lease::Shared {
 
     // Reloading; empty `index_dir` for a pool over Searchers opened elsewhere.
     std::filesystem::path index_dir;
+    std::shared_ptr<const WordList> words;  // given to every Searcher a reload opens
     std::mutex reload_mutex;       // one check at a time; taken before `mutex`, never after
     std::optional<Searcher> probe; // follows the index; tells when the pool is out of date
     bool pool_stale = false;       // the probe moved on but the pool could not follow yet
@@ -92,7 +93,7 @@ struct SearcherPool::Lease::Shared {
             fresh.clear();
             fresh.reserve(searchers.size());
             for (std::size_t i = 0; i < searchers.size(); ++i) {
-                auto opened = Searcher::open(index_dir);
+                auto opened = Searcher::open(index_dir, words);
                 if (!opened) return opened.error();
                 fresh.push_back(std::move(opened).value());
             }
@@ -186,21 +187,22 @@ SearcherPool::Lease::~Lease() {
 }
 
 Result<SearcherPool> SearcherPool::open(const std::filesystem::path& index_dir, std::size_t count,
-                                        ReloadOptions reload) {
+                                        ReloadOptions reload, std::shared_ptr<const WordList> words) {
     assert(count >= 1);
     std::vector<Searcher> searchers;
     searchers.reserve(count);
     for (std::size_t i = 0; i < count; ++i) {
-        auto searcher = Searcher::open(index_dir);
+        auto searcher = Searcher::open(index_dir, words);
         if (!searcher) return searcher.error();
         searchers.push_back(std::move(searcher).value());
     }
-    auto probe = Searcher::open(index_dir);
+    auto probe = Searcher::open(index_dir, words);
     if (!probe) return probe.error();
 
     SearcherPool pool(std::move(searchers));
     Lease::Shared& shared = *pool.shared_;
     shared.index_dir = index_dir;
+    shared.words = std::move(words);
     shared.probe.emplace(std::move(probe).value());
     shared.on_check = std::move(reload.on_check);
     // A publication while the pool was opening may leave the probe ahead of some Searchers:

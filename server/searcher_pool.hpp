@@ -34,12 +34,12 @@ struct ReloadOutcome {
 // Thread-safe. The pool must outlive every Lease it hands out.
 class SearcherPool {
 public:
-    // Opens `count` (>= 1) Searchers on `index_dir` and starts the background thread, which
-    // checks the index every reload.interval (when not zero) and closes the Searchers a reload
-    // took out of service, so that no request pays for closing one. Errors: those of
-    // Searcher::open.
+    // Opens `count` (>= 1) Searchers on `index_dir`, sharing `words` (Searcher::open), and
+    // starts the background thread, which checks the index every reload.interval (when not
+    // zero) and closes the Searchers a reload took out of service, so that no request pays for
+    // closing one. Errors: those of Searcher::open.
     static Result<SearcherPool> open(const std::filesystem::path& index_dir, std::size_t count,
-                                     ReloadOptions reload = {});
+                                     ReloadOptions reload = {}, std::shared_ptr<const WordList> words = {});
     // A pool over Searchers opened elsewhere; `searchers` must not be empty. It never
     // reloads: reload() answers an error.
     explicit SearcherPool(std::vector<Searcher> searchers);

@@ -46,6 +46,7 @@ struct Searcher::Impl {
     Analyzer analyzer;
     SynonymMap synonyms;
     IdfCache idf;  // likeness re-ranking; cleared with every (re)load of the index
+    std::shared_ptr<const WordList> words;  // correctly spelled words; null: none known
 
     Status load_vocabulary() {
         idf.clear();
@@ -107,14 +108,31 @@ struct Searcher::Impl {
         return best;
     }
 
+    // Sections that have the word in some form: the most its stem is in, over the languages the
+    // query is read in ("tingle": the sections with "tingling"), 0 for a word the index lacks.
+    Xapian::doccount stem_frequency(const std::string& word, const QueryOptions& options) {
+        Xapian::doccount most = 0;
+        for (const auto& lang : query_languages(options)) {
+            std::string term(schema::kStemPrefix);
+            term.append(analyzer.stem(word, lang));
+            most = std::max(most, db.get_termfreq(term));
+        }
+        return most;
+    }
+
+    // Whether words of the word list are corrected like other unknown words.
+    enum class RealWords { kept, corrected };
+
     // Each unknown word is replaced by the indexed word it starts ("trigem"), else by the
     // index's spelling suggestion, and the corrected text parsed afresh, so the correction gets
     // what the word typed right would: its synonyms, the article names it completes, the intent
     // of a cue word ("symtoms"). Returns the corrected query ("did you mean"), or empty if
     // nothing was corrected, leaving `parsed` alone. A word the index or the vocabulary knows is
     // never touched (Xapian alone offers "nerves pain" for "nerve pain"), nor an abbreviation or
-    // a cue word. Matches of a correction say `via` "spelling".
-    std::string correct_spelling(const std::string& text, ParsedQuery& parsed, const QueryOptions& options) {
+    // a cue word; a correctly spelled word of the word list only with RealWords::corrected, and
+    // then `*kept` says whether there was one. Matches of a correction say `via` "spelling".
+    std::string correct_spelling(const std::string& text, ParsedQuery& parsed, const QueryOptions& options,
+                                 RealWords real_words, bool* kept = nullptr) {
         struct Correction {
             std::size_t begin, end;  // span of `suggestion` in the corrected text
             std::string typed;       // as typed
@@ -133,10 +151,22 @@ struct Searcher::Impl {
             if (word.size() < 4 || is_stopword(word, "") || db.term_exists(word) ||
                 !synonyms.lookup(part.words, false).empty())
                 continue;
+            // A real word is only completed ("cipro" is the start of "ciprofloxacin"), not made
+            // into another one ("kids" -> "aids", "panicking" -> "picking").
+            const bool real = real_words == RealWords::kept && words && words->contains(word);
             std::string suggestion = completion(word);
+            if (suggestion.empty() && real) {
+                if (kept) *kept = true;
+                continue;
+            }
             if (suggestion.empty()) suggestion = db.get_spelling_suggestion(word, 2);
             // A stopword is no correction: "till" is a word, not a typo for "will".
             if (suggestion.empty() || suggestion == word || is_stopword(suggestion, "")) continue;
+            // A word the index has in another form is taken as typed unless the suggestion is the
+            // likelier word, in more sections: "tingle" (as "tingling") is no typo for "single",
+            // while "neuropaty", whose Spanish stem a few Spanish sections share, is for "neuropathy".
+            if (const auto typed = stem_frequency(word, options); typed > 0 && typed >= db.get_termfreq(suggestion))
+                continue;
             corrected.append(text, cursor, part.begin - cursor);
             corrections.push_back({corrected.size(), corrected.size() + suggestion.size(), part.typed, word, suggestion});
             corrected += suggestion;
@@ -191,15 +221,20 @@ struct Searcher::Impl {
         options.language = request.language;
         options.ranking = request.ranking;
         ParsedQuery parsed = parse(request.query, options);
-        const std::string corrected =
-            request.features.spelling ? correct_spelling(request.query, parsed, options) : std::string();
-        std::string language = request.language;
-        const bool guessed = language.empty() && request.features.query_language;
-        if (guessed) language = query_language(parsed);
-        SearchResponse response = execute(request, parsed, options, language);
-        if (guessed && !language.empty()) {
-            if (response.total == 0) response = execute(request, parsed, options, "");  // a guess, not a filter
-            else response.language = language;
+        bool real_words_kept = false;
+        std::string corrected = request.features.spelling
+                                    ? correct_spelling(request.query, parsed, options, RealWords::kept, &real_words_kept)
+                                    : std::string();
+        SearchResponse response = execute_in_language(request, parsed, options);
+        // A real word no section has may still be a slip for one ("feat" for "feet"): tried only
+        // when the query finds nothing as typed, the automatic retry of a search box.
+        if (response.total == 0 && real_words_kept) {
+            ParsedQuery again = parse(request.query, options);
+            if (std::string retried = correct_spelling(request.query, again, options, RealWords::corrected);
+                !retried.empty()) {
+                corrected = std::move(retried);
+                response = execute_in_language(request, again, options);
+            }
         }
         // A correction that finds nothing either ("neurop" -> "neuron", a word of the vocabulary
         // only) is no better a guess: offer none.
@@ -209,6 +244,20 @@ struct Searcher::Impl {
         }
         response.query = request.query;
         response.took_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+        return response;
+    }
+
+    // Without a language asked for, the one the query's words are in when they say (and every
+    // language if that finds nothing: a guess, not a filter).
+    SearchResponse execute_in_language(const SearchRequest& request, const ParsedQuery& parsed,
+                                       const QueryOptions& options) {
+        const bool guess = request.language.empty() && request.features.query_language;
+        const std::string language = guess ? query_language(parsed) : request.language;
+        SearchResponse response = execute(request, parsed, options, language);
+        if (guess && !language.empty()) {
+            if (response.total == 0) response = execute(request, parsed, options, "");
+            else response.language = language;
+        }
         return response;
     }
 
@@ -331,7 +380,7 @@ Searcher::Searcher(Searcher&&) noexcept = default;
 Searcher& Searcher::operator=(Searcher&&) noexcept = default;
 Searcher::~Searcher() = default;
 
-Result<Searcher> Searcher::open(const fs::path& index_dir) {
+Result<Searcher> Searcher::open(const fs::path& index_dir, std::shared_ptr<const WordList> words) {
     std::error_code ec;
     if (!fs::exists(index_dir, ec))
         return Error{Errc::not_found, index_dir.string() + ": no index here (run medsearch-index --db " +
@@ -339,6 +388,7 @@ Result<Searcher> Searcher::open(const fs::path& index_dir) {
     auto impl = std::make_unique<Impl>();
     impl->dir = index_dir;
     impl->stub = stub_target(index_dir);
+    impl->words = std::move(words);
     try {
         impl->db = Xapian::Database(index_dir.string());
     } catch (const Xapian::DatabaseNotFoundError& e) {
@@ -401,7 +451,7 @@ Result<bool> Searcher::refresh() {
     try {
         if (stub != d.stub) {
             // A new build was published: open it fully before letting go of the old one.
-            auto fresh = Searcher::open(d.dir);
+            auto fresh = Searcher::open(d.dir, d.words);
             if (!fresh.ok()) return fresh.error();
             // The fresh Searcher recorded the stub it opened, which may be newer than `stub`.
             impl_ = std::move(fresh.value().impl_);

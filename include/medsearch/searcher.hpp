@@ -13,6 +13,7 @@
 
 #include "medsearch/article.hpp"
 #include "medsearch/result.hpp"
+#include "medsearch/word_list.hpp"
 
 namespace medsearch {
 
@@ -122,8 +123,10 @@ struct IndexInfo {
 // Not thread-safe (wraps one Xapian::Database): one Searcher per thread.
 class Searcher {
 public:
+    // `words`: correctly spelled words, searched as typed even when no section has them
+    // (word_list.hpp); null: every word the index lacks is open to spelling correction.
     // Errors: not_found when there is no index at `index_dir`, index_corrupt when unreadable.
-    static Result<Searcher> open(const std::filesystem::path& index_dir);
+    static Result<Searcher> open(const std::filesystem::path& index_dir, std::shared_ptr<const WordList> words = {});
 
     // Errors: invalid_input (empty or over-long query, bad page or size), internal.
     Result<SearchResponse> search(const SearchRequest& request);

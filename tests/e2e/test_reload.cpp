@@ -30,6 +30,7 @@
 #include "api.hpp"
 #include "config.hpp"
 #include "e2e_support.hpp"
+#include "medsearch/word_list.hpp"
 #include "searcher_pool.hpp"
 
 using medsearch::ApiOptions;
@@ -584,6 +585,21 @@ TEST_CASE("reload interval and admin token options are configured", "[e2e][reloa
             CHECK(config.error().message.find("--admin-token-file") != std::string::npos);
         }
     }
+}
+
+TEST_CASE("word list options: files given, none, or Debian's lists by default", "[e2e][config][words]") {
+    auto defaults = parse_flags({});
+    REQUIRE(defaults.ok());
+    CHECK(defaults.value().word_lists == medsearch::system_word_lists());
+    auto given = parse_flags({"--words", "/a/list", "--words", "/b/list"});
+    REQUIRE(given.ok());
+    CHECK(given.value().word_lists == std::vector<fs::path>{"/a/list", "/b/list"});
+    auto none = parse_flags({"--no-words"});
+    REQUIRE(none.ok());
+    CHECK(none.value().word_lists.empty());
+    auto both = parse_flags({"--no-words", "--words", "/a/list"});
+    REQUIRE_FALSE(both.ok());
+    CHECK(both.error().message.find("--no-words") != std::string::npos);
 }
 
 namespace {

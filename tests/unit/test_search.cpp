@@ -10,6 +10,7 @@
 #include "medsearch/schema.hpp"
 #include "medsearch/searcher.hpp"
 #include "medsearch/synonyms.hpp"
+#include "medsearch/word_list.hpp"
 #include "../support/hit_ids.hpp"
 #include "../support/temp_dir.hpp"
 
@@ -71,6 +72,27 @@ std::vector<Article> corpus() {
     ms.sections = {section("overview", "Overview", SectionKind::definition,
                            "Multiple sclerosis can bring burning feelings in the legs and a tight band around the chest.")};
     return {pain, gbs, ctsl, es, sjogren, ms};
+}
+
+// An article of one overview section, for indexes built to show one behaviour.
+struct Note {
+    std::string id, title, text;
+    std::string language = "en";
+};
+
+// Indexes `notes` into `dir` without a vocabulary.
+void index_notes(const TempDir& dir, const std::vector<Note>& notes) {
+    auto builder = IndexBuilder::begin(dir.path());
+    REQUIRE(builder.ok());
+    for (const auto& note : notes) {
+        Article a;
+        a.id = note.id;
+        a.title = note.title;
+        a.language = note.language;
+        a.sections = {section("overview", "Overview", SectionKind::definition, note.text)};
+        REQUIRE(builder.value().add(a).ok());
+    }
+    REQUIRE(builder.value().publish(SynonymMap{}).ok());
 }
 
 struct Index {
@@ -617,6 +639,61 @@ TEST_CASE("spelling: cue words and corrections into stopwords are left as typed"
     CHECK(search(searcher, "nerve pain carefull").corrected == "nerve pain careful");
 }
 
+TEST_CASE("regression: a word the index has in another form is not corrected into another word", "[search][spelling]") {
+    TempDir dir;
+    index_notes(dir, {{"hands", "Hands", "Tingling hands at night."},
+                      {"feet", "Feet", "Tingling feet; neuropathy in the feet."},
+                      {"nerve", "Nerve", "A single nerve; neuropathy of one nerve."},
+                      {"nervios", "Nervios", "La neuropatía daña los nervios.", "es"}});
+    auto opened = Searcher::open(dir.path());
+    REQUIRE(opened.ok());
+    auto& searcher = opened.value();
+    // "tingle" is no typo: its stem is that of "tingling", in more sections than "single", one
+    // letter away, which edit distance alone offered ("my feet still tingle" -> "still single").
+    auto tingle = search(searcher, "tingle", Grouping::section);
+    CHECK(tingle.corrected.empty());
+    CHECK_FALSE(tingle.corrected_applied);
+    auto found = hit_ids(tingle);
+    std::sort(found.begin(), found.end());
+    CHECK(found == std::vector<std::string>{"feet#overview", "hands#overview"});
+    // "neuropaty" shares its Spanish stem with one Spanish section, but "neuropathy", in two, is
+    // the likelier word: still corrected.
+    CHECK(search(searcher, "neuropaty").corrected == "neuropathy");
+}
+
+TEST_CASE("spelling: a real word of the word list is searched as typed unless nothing is found", "[search][spelling]") {
+    TempDir dir;
+    index_notes(dir, {{"cmt", "Charcot-Marie-Tooth Disease", "CMT is passed down in families."},
+                      {"hiv", "HIV Neuropathy", "People with AIDS may have burning feet."},
+                      {"drugs", "Drug Neuropathy", "Ciprofloxacin can harm nerves."}});
+    auto list = WordList::load({dir.write("words", "kids\nfeat\ncipro\n")});
+    REQUIRE(list.ok());
+    auto words = std::make_shared<const WordList>(std::move(list).value());
+    auto with_words = Searcher::open(dir.path(), words);
+    REQUIRE(with_words.ok());
+    auto& searcher = with_words.value();
+    // "kids" is one letter from "aids": without the word list the query searches AIDS.
+    auto kids = search(searcher, "will my kids get CMT", Grouping::section);
+    CHECK(kids.corrected.empty());
+    CHECK_FALSE(kids.corrected_applied);
+    CHECK(hit_ids(kids) == std::vector<std::string>{"cmt#overview"});
+    auto plain = Searcher::open(dir.path());
+    REQUIRE(plain.ok());
+    CHECK(search(plain.value(), "will my kids get CMT").corrected == "will my aids get CMT");
+    // A real word that finds nothing as typed is still retried corrected ("feat" for "feet").
+    auto feat = search(searcher, "burning feat", Grouping::section);
+    CHECK(feat.corrected.empty());  // "burning" finds something: searched as typed
+    auto alone = search(searcher, "feat", Grouping::section);
+    CHECK(alone.corrected == "feet");
+    CHECK(alone.corrected_applied);
+    CHECK(hit_ids(alone) == std::vector<std::string>{"hiv#overview"});
+    // The start of an indexed word is completed even when it is a word of its own.
+    auto cipro = search(searcher, "cipro nerves", Grouping::section);
+    CHECK(cipro.corrected == "ciprofloxacin nerves");
+    REQUIRE_FALSE(cipro.hits.empty());
+    CHECK(cipro.hits.front().article.id == "drugs");
+}
+
 TEST_CASE("folding is the same at index, query and highlight time", "[search][analyzer]") {
     Index index;
     auto searcher = index.open();
@@ -651,23 +728,11 @@ TEST_CASE("regression: a hit through another language's stem still says what mat
 
 TEST_CASE("spelling: a word left unfinished is completed to the indexed word it starts", "[search][spelling]") {
     TempDir dir;
-    {
-        auto make = [](std::string id, std::string title, std::string text) {
-            Article a;
-            a.id = std::move(id);
-            a.title = std::move(title);
-            a.sections = {section("overview", "Overview", SectionKind::definition, std::move(text))};
-            return a;
-        };
-        auto builder = IndexBuilder::begin(dir.path());
-        REQUIRE(builder.ok());
-        // "tried" is two edits from "trigem", which edit distance alone would offer.
-        REQUIRE(builder.value().add(make("face", "Face Pain", "Trigeminal neuralgia causes jolts of face pain.")).ok());
-        REQUIRE(builder.value().add(make("tips", "Tips", "Many people tried heat. Neuropathy can hurt.")).ok());
-        REQUIRE(builder.value().add(make("feet", "Feet", "Neuropathy often starts in the feet; neuropathic pain burns.")).ok());
-        REQUIRE(builder.value().add(make("signs", "Signs", "Warning features of foot sores.")).ok());
-        REQUIRE(builder.value().publish(SynonymMap{}).ok());
-    }
+    // "tried" is two edits from "trigem", which edit distance alone would offer.
+    index_notes(dir, {{"face", "Face Pain", "Trigeminal neuralgia causes jolts of face pain."},
+                      {"tips", "Tips", "Many people tried heat. Neuropathy can hurt."},
+                      {"feet", "Feet", "Neuropathy often starts in the feet; neuropathic pain burns."},
+                      {"signs", "Signs", "Warning features of foot sores."}});
     auto opened = Searcher::open(dir.path());
     REQUIRE(opened.ok());
     auto& searcher = opened.value();

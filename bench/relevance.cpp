@@ -416,8 +416,8 @@ void print_table(const std::vector<Row>& rows, bool markdown) {
 void print_ceiling(const Row& row, bool markdown) {
     if (row.judged == 0) return;
     std::printf("%sRe-ranking ceiling of %s: Recall@10 %.3f if its first %zu results were perfectly ordered "
-                "(it has %.3f); the rest of the gap is relevant sections below them.\n",
-                markdown ? "\n" : "  ", row.config.c_str(), row.ceiling, kCeilingDepth, row.recall);
+                "(it has %.3f); the rest of the gap is relevant sections below them.\n%s",
+                markdown ? "" : "  ", row.config.c_str(), row.ceiling, kCeilingDepth, row.recall, markdown ? "\n" : "");
 }
 
 // One line on the criterion: no error and nothing over the budget, or what was.

@@ -874,8 +874,9 @@ int main(int argc, char** argv) try {
     for (const auto& p : params)
         if (!set_ranking_param(g_ranking, p)) return usage_error("--param: unknown or malformed \"" + p + "\"", visible);
     g_full_only = full_only;
-    if (no_words && !word_lists.empty()) return usage_error("--no-words: cannot be combined with --words", visible);
-    options.word_lists = !word_lists.empty() ? word_lists : no_words ? std::vector<fs::path>{} : system_word_lists();
+    auto chosen = chosen_word_lists(word_lists, no_words);
+    if (!chosen) return usage_error(chosen.error().message, visible);
+    options.word_lists = std::move(chosen).value();
     if (split == "dev") options.split = SplitChoice::dev;
     else if (split == "test") options.split = SplitChoice::test;
     else if (split != "all") return usage_error("--split: expected dev, test or all, got \"" + split + "\"", visible);

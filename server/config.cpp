@@ -150,13 +150,12 @@ Result<ServerConfig> load_server_config(int argc, char** argv) {
     auto token = read_admin_token(vm);
     if (!token) return token.error();
     config.admin_token = std::move(token).value();
-    const bool no_words = vm["no-words"].as<bool>();
-    if (no_words && vm.count("words")) return Error{Errc::invalid_input, "--no-words: cannot be combined with --words"};
-    if (vm.count("words")) {
-        for (const auto& file : vm["words"].as<std::vector<std::string>>()) config.word_lists.emplace_back(file);
-    } else if (!no_words) {
-        config.word_lists = system_word_lists();
-    }
+    std::vector<std::filesystem::path> given;
+    if (vm.count("words"))
+        for (const auto& file : vm["words"].as<std::vector<std::string>>()) given.emplace_back(file);
+    auto word_lists = chosen_word_lists(std::move(given), vm["no-words"].as<bool>());
+    if (!word_lists) return word_lists.error();
+    config.word_lists = std::move(word_lists).value();
     return config;
 }
 

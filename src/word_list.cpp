@@ -41,4 +41,11 @@ std::vector<std::filesystem::path> system_word_lists() {
     return found;
 }
 
+Result<std::vector<std::filesystem::path>> chosen_word_lists(std::vector<std::filesystem::path> given, bool none) {
+    if (none && !given.empty()) return Error{Errc::invalid_input, "--no-words: cannot be combined with --words"};
+    if (none) return std::vector<std::filesystem::path>{};
+    if (given.empty()) return system_word_lists();
+    return given;
+}
+
 }  // namespace medsearch

@@ -35,4 +35,8 @@ private:
 // on this machine: the default of medsearch-server and the relevance benchmark.
 std::vector<std::filesystem::path> system_word_lists();
 
+// The word lists a program uses, from its --words FILE... and --no-words flags: the files given,
+// none, or else system_word_lists(). Errors: invalid_input when both flags are given.
+Result<std::vector<std::filesystem::path>> chosen_word_lists(std::vector<std::filesystem::path> given, bool none);
+
 }  // namespace medsearch

@@ -93,8 +93,9 @@ std::string section_key(std::string_view article_id, std::string_view anchor) {
     return key;
 }
 
-bool JudgedQuery::has_relevant() const {
-    return std::any_of(grades.begin(), grades.end(), [](const auto& g) { return g.second >= kRelevantGrade; });
+std::size_t JudgedQuery::relevant_count() const {
+    return std::size_t(
+        std::count_if(grades.begin(), grades.end(), [](const auto& g) { return g.second >= kRelevantGrade; }));
 }
 
 bool load_queries(const std::filesystem::path& path, std::string_view text_field,
@@ -148,13 +149,10 @@ std::vector<JudgedQuery> sample_queries(std::vector<JudgedQuery> queries, std::s
 
 QueryScores score_ranking(const std::vector<std::string>& ranked, const JudgedQuery& query) {
     QueryScores s;
-    std::vector<int> ideal;
-    std::size_t relevant_total = 0;
-    for (const auto& [key, grade] : query.grades) {
-        ideal.push_back(grade);
-        if (grade >= kRelevantGrade) ++relevant_total;
-    }
+    const std::size_t relevant_total = query.relevant_count();
     if (relevant_total == 0) return s;
+    std::vector<int> ideal;
+    for (const auto& [key, grade] : query.grades) ideal.push_back(grade);
     std::sort(ideal.begin(), ideal.end(), std::greater<>());
 
     auto discount = [](std::size_t rank) { return 1.0 / std::log2(double(rank) + 1.0); };  // rank 1-based
@@ -181,9 +179,7 @@ QueryScores score_ranking(const std::vector<std::string>& ranked, const JudgedQu
 }
 
 double recall_ceiling(const std::vector<std::string>& ranked, const JudgedQuery& query) {
-    std::size_t relevant_total = 0;
-    for (const auto& [key, grade] : query.grades)
-        if (grade >= kRelevantGrade) ++relevant_total;
+    const std::size_t relevant_total = query.relevant_count();
     if (relevant_total == 0) return 0;
     std::unordered_set<std::string_view> found;
     for (const auto& key : ranked) {

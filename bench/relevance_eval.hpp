@@ -39,8 +39,9 @@ struct JudgedQuery {
     std::unordered_map<std::string, int> grades;  // section_key → grade (0..2); unlisted: 0
     Split split = Split::test;
 
-    // Whether some section has grade ≥ kRelevantGrade; only such queries enter the averages.
-    bool has_relevant() const;
+    // Sections with grade ≥ kRelevantGrade; only queries with some enter the averages.
+    std::size_t relevant_count() const;
+    bool has_relevant() const { return relevant_count() > 0; }
 };
 
 // Reads the queries.jsonl format of ../shared/data/medquad: one object a line,

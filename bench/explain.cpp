@@ -1,6 +1,6 @@
 // medsearch-explain: why a query ranks its sections the way it does. Runs one query against a
 // published index the way /api/search?group=section does (same parsing, synonyms, intent,
-// weights and article context; no spelling retry) and prints, for each of the top sections, the
+// weights, article context and language guess; no spelling retry) and prints, for each of the top sections, the
 // weight every query component adds: each part's text (body, heading and title as one term), the
 // separate heading and title terms, the coordination and whole-name bonuses, the section-intent
 // boost, the article context and the likeness to the first section. A tool for tuning
@@ -65,10 +65,21 @@ int explain(const std::string& db_path, const std::string& text, std::size_t siz
     add_name_intent(parsed, db, options);
     QueryPlan plan = plan_query(parsed, analyzer, options);
     Xapian::Query query = plan.combined();
-    if (!options.language.empty() && !query.empty())
-        query = Xapian::Query(Xapian::Query::OP_FILTER, query,
-                              Xapian::Query(std::string(schema::kLanguagePrefix) + options.language));
+    // As /api/search: the language asked for, else the one the words are in if that finds anything.
+    const bool guessed = options.language.empty();
+    const std::string language = guessed ? guess_language(db, parsed) : options.language;
+    bool in_language = false;
+    if (!language.empty() && !query.empty()) {
+        Xapian::Query filtered(Xapian::Query::OP_FILTER, query, Xapian::Query(std::string(schema::kLanguagePrefix) + language));
+        Xapian::Enquire probe(db);
+        probe.set_query(filtered);
+        in_language = !guessed || !probe.get_mset(0, 1).empty();
+        if (in_language) query = filtered;
+    }
     std::printf("query: %s\n", text.c_str());
+    if (guessed && !language.empty())
+        std::printf("  language: %s, guessed from the words%s\n", language.c_str(),
+                    in_language ? "" : " (no section in it matches: every language)");
     for (const auto& part : parsed.parts) {
         std::printf("  part \"%s\"%s%s, %zu synonym(s)", part.typed.c_str(), part.quoted ? " quoted" : "",
                     part.abbreviation ? " abbreviation" : "", part.synonyms.size());
@@ -137,7 +148,7 @@ int main(int argc, char** argv) try {
         ("help", "show this help")
         ("db", po::value<std::string>(&db)->value_name("DIR"), "published index (medsearch-index --db DIR)")
         ("size", po::value<std::size_t>(&size)->default_value(size)->value_name("N"), "sections shown")
-        ("lang", po::value<std::string>(&options.language)->value_name("CODE"), "en or es; default every language")
+        ("lang", po::value<std::string>(&options.language)->value_name("CODE"), "en or es; default the one the words are in, as /api/search")
         ("param", po::value<std::vector<std::string>>(&params)->value_name("NAME=VALUE"),
          "override a RankingParams weight, as medsearch-bench-relevance --param; repeatable");
     po::options_description all;

@@ -258,6 +258,34 @@ std::vector<std::string> query_languages(const QueryOptions& options) {
     return {"en", "es"};
 }
 
+std::string guess_language(const Xapian::Database& db, const ParsedQuery& parsed) {
+    std::vector<std::string> present;
+    for (const auto& lang : query_languages(QueryOptions{}))  // every language we index
+        if (db.term_exists(std::string(schema::kLanguagePrefix) + lang)) present.push_back(lang);
+    if (present.size() < 2) return {};
+    std::string vote;
+    for (const auto& part : parsed.parts) {
+        for (const auto& word : part.words) {
+            if (is_stopword(word, "") || !db.term_exists(word)) continue;
+            std::string only;
+            std::size_t in = 0;
+            for (const auto& lang : present) {
+                Xapian::Enquire enquire(db);
+                enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, Xapian::Query(word),
+                                                Xapian::Query(std::string(schema::kLanguagePrefix) + lang)));
+                enquire.set_weighting_scheme(Xapian::BoolWeight());
+                if (enquire.get_mset(0, 1).empty()) continue;
+                ++in;
+                only = lang;
+            }
+            if (in != 1) continue;
+            if (!vote.empty() && vote != only) return {};
+            vote = only;
+        }
+    }
+    return vote;
+}
+
 Xapian::BM25Weight bm25_weight(const RankingParams& r) {
     // k1, k2, k3, b, min_normlen.
     return Xapian::BM25Weight(r.bm25_k1, 0, 1, r.bm25_b, 0.5);

@@ -55,6 +55,12 @@ ParsedQuery parse_query(std::string_view text, Analyzer& analyzer, const Synonym
 // language we index (a query may be in either).
 std::vector<std::string> query_languages(const QueryOptions& options);
 
+// The language the query's words are written in, judged by `db`: a word found in the sections
+// of one language only votes for it ("nerve" en, "nervios" es; "neuralgia" is in both and
+// abstains). Empty when the index holds one language, no word votes, or votes differ. Searches
+// without a language asked for use it as a guess: every language when it finds nothing.
+std::string guess_language(const Xapian::Database& db, const ParsedQuery& parsed);
+
 // The weighting scheme every search uses, from the tunable parameters.
 Xapian::BM25Weight bm25_weight(const RankingParams& ranking);
 

@@ -252,44 +252,13 @@ struct Searcher::Impl {
     SearchResponse execute_in_language(const SearchRequest& request, const ParsedQuery& parsed,
                                        const QueryOptions& options) {
         const bool guess = request.language.empty() && request.features.query_language;
-        const std::string language = guess ? query_language(parsed) : request.language;
+        const std::string language = guess ? guess_language(db, parsed) : request.language;
         SearchResponse response = execute(request, parsed, options, language);
         if (guess && !language.empty()) {
             if (response.total == 0) response = execute(request, parsed, options, "");
             else response.language = language;
         }
         return response;
-    }
-
-    // The language the query's words are written in, judged by the index: a word found in the
-    // sections of one language only votes for it ("nerve" en, "nervios" es; "neuralgia" is in
-    // both and abstains). Empty when the index holds one language, no word votes, or votes differ.
-    std::string query_language(const ParsedQuery& parsed) {
-        std::vector<std::string> present;
-        for (const auto& lang : query_languages(QueryOptions{}))  // every language we index
-            if (db.term_exists(std::string(schema::kLanguagePrefix) + lang)) present.push_back(lang);
-        if (present.size() < 2) return {};
-        std::string vote;
-        for (const auto& part : parsed.parts) {
-            for (const auto& word : part.words) {
-                if (is_stopword(word, "") || !db.term_exists(word)) continue;
-                std::string only;
-                std::size_t in = 0;
-                for (const auto& lang : present) {
-                    Xapian::Enquire enquire(db);
-                    enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, Xapian::Query(word),
-                                                    Xapian::Query(std::string(schema::kLanguagePrefix) + lang)));
-                    enquire.set_weighting_scheme(Xapian::BoolWeight());
-                    if (enquire.get_mset(0, 1).empty()) continue;
-                    ++in;
-                    only = lang;
-                }
-                if (in != 1) continue;
-                if (!vote.empty() && vote != only) return {};
-                vote = only;
-            }
-        }
-        return vote;
     }
 
     // `language`: only sections in it; empty: every language.

@@ -356,6 +356,8 @@ struct Row {
     std::size_t stalled_once = 0;   // over the budget on the first run only
     double ndcg = 0, recall = 0, mrr = 0, success = 0;
     double ceiling = 0;  // mean Outcome::ceiling (first configuration only)
+    std::size_t with_top = 0;  // judged queries with a kTopGrade section
+    double top_recall = 0;     // mean QueryScores::top_recall over them
     double median_ms = 0, p95_ms = 0, max_ms = 0;
 };
 
@@ -378,7 +380,12 @@ Row summarize(const ConfigRun& run, const std::vector<JudgedQuery>& queries, Spl
         row.mrr += o.scores.rr;
         row.success += o.scores.success;
         row.ceiling += o.ceiling;
+        if (queries[i].top_grade_count() > 0) {
+            ++row.with_top;
+            row.top_recall += o.scores.top_recall;
+        }
     }
+    if (row.with_top > 0) row.top_recall /= double(row.with_top);
     if (row.judged > 0) {
         const double n = double(row.judged);
         row.ndcg /= n;
@@ -418,6 +425,14 @@ void print_ceiling(const Row& row, bool markdown) {
     std::printf("%sRe-ranking ceiling of %s: Recall@10 %.3f if its first %zu results were perfectly ordered "
                 "(it has %.3f); the rest of the gap is relevant sections below them.\n%s",
                 markdown ? "" : "  ", row.config.c_str(), row.ceiling, kCeilingDepth, row.recall, markdown ? "\n" : "");
+}
+
+// Recall@10 counts grade-1 sections (related, or answering in part) as fully as grade-2 ones;
+// the share of grade-2 sections found says how much of the gap is the outright answers.
+void print_top_recall(const Row& row, bool markdown) {
+    if (row.with_top == 0) return;
+    std::printf("%sGrade-%d sections alone: Recall@10 %.3f of %s, over the %zu queries that have one.\n%s",
+                markdown ? "" : "  ", kTopGrade, row.top_recall, row.config.c_str(), row.with_top, markdown ? "\n" : "");
 }
 
 // One line on the criterion: no error and nothing over the budget, or what was.
@@ -590,6 +605,7 @@ void write_per_query(const fs::path& path, const QuerySet& set, const std::vecto
                                    {"recall", o.scores.recall}, {"rr", o.scores.rr}, {"ms", o.ms},
                                    {"failed", o.failed}, {"ranked", o.ranked}};
             if (&run == &runs.front()) line["ceiling"] = o.ceiling;
+            if (q.top_grade_count() > 0) line["top_recall"] = o.scores.top_recall;
             out << dump_json(line) << '\n';
         }
     }
@@ -630,6 +646,7 @@ bool run_set(const QuerySet& set, const BuiltIndex& index, const std::vector<Con
         if (rows.front().queries == 0) continue;
         print_table(rows, md);
         print_ceiling(rows.front(), md);
+        print_top_recall(rows.front(), md);
         print_budget(rows, md);
     }
     for (const auto& run : runs) {

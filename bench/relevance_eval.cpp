@@ -98,6 +98,10 @@ std::size_t JudgedQuery::relevant_count() const {
         std::count_if(grades.begin(), grades.end(), [](const auto& g) { return g.second >= kRelevantGrade; }));
 }
 
+std::size_t JudgedQuery::top_grade_count() const {
+    return std::size_t(std::count_if(grades.begin(), grades.end(), [](const auto& g) { return g.second >= kTopGrade; }));
+}
+
 bool load_queries(const std::filesystem::path& path, std::string_view text_field,
                   std::vector<JudgedQuery>& out, std::vector<Diagnostic>& problems) {
     std::ifstream in(path, std::ios::binary);
@@ -160,13 +164,14 @@ QueryScores score_ranking(const std::vector<std::string>& ranked, const JudgedQu
     for (std::size_t i = 0; i < ideal.size() && i < kCutoff; ++i) idcg += ideal[i] * discount(i + 1);
 
     double dcg = 0;
-    std::size_t relevant_found = 0;
+    std::size_t relevant_found = 0, top_found = 0;
     std::unordered_set<std::string_view> seen;
     for (std::size_t i = 0; i < ranked.size() && i < kCutoff; ++i) {
         if (!seen.insert(ranked[i]).second) continue;
         auto found = query.grades.find(ranked[i]);
         const int grade = found == query.grades.end() ? 0 : found->second;
         dcg += grade * discount(i + 1);
+        if (grade >= kTopGrade) ++top_found;
         if (grade >= kRelevantGrade) {
             ++relevant_found;
             if (s.rr == 0) s.rr = 1.0 / double(i + 1);
@@ -175,6 +180,8 @@ QueryScores score_ranking(const std::vector<std::string>& ranked, const JudgedQu
     }
     s.ndcg = idcg > 0 ? dcg / idcg : 0;
     s.recall = double(relevant_found) / double(relevant_total);
+    if (const std::size_t top_total = query.top_grade_count(); top_total > 0)
+        s.top_recall = double(top_found) / double(top_total);
     return s;
 }
 

@@ -20,6 +20,8 @@ namespace medsearch::bench {
 inline constexpr std::size_t kCutoff = 10;
 // Grade from which a section counts as relevant for Recall, MRR and Success@1.
 inline constexpr int kRelevantGrade = 1;
+// Grade of a section that answers the query outright; grade 1 is related or partly answers it.
+inline constexpr int kTopGrade = 2;
 
 enum class Split { dev, test };
 const char* to_string(Split split) noexcept;
@@ -42,6 +44,7 @@ struct JudgedQuery {
     // Sections with grade ≥ kRelevantGrade; only queries with some enter the averages.
     std::size_t relevant_count() const;
     bool has_relevant() const { return relevant_count() > 0; }
+    std::size_t top_grade_count() const;  // sections with grade ≥ kTopGrade
 };
 
 // Reads the queries.jsonl format of ../shared/data/medquad: one object a line,
@@ -61,6 +64,7 @@ struct QueryScores {
     double recall = 0;   // relevant sections in the top 10 / all relevant sections of the query
     double rr = 0;       // 1 / rank of the first relevant section in the top 10, else 0
     double success = 0;  // 1 when the first result is relevant, else 0
+    double top_recall = 0;  // as recall, of the kTopGrade sections only; 0 when there are none
 };
 
 // Scores one ranking (section keys, best first; only the first kCutoff are read; a key seen

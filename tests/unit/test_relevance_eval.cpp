@@ -35,6 +35,13 @@ TEST_CASE("score_ranking: nDCG, recall, reciprocal rank and success by hand", "[
     CHECK(s.recall == Approx(2.0 / 3.0));  // grade 0 is not relevant
     CHECK(s.rr == 1.0);
     CHECK(s.success == 1.0);
+    CHECK(s.top_recall == 1.0);  // the one grade-2 section is in
+    CHECK(q.top_grade_count() == 1);
+
+    // Grade-1 sections found, the grade-2 one not.
+    s = score_ranking({"b#y", "c#z"}, q);
+    CHECK(s.recall == Approx(2.0 / 3.0));
+    CHECK(s.top_recall == 0.0);
 
     // A key seen twice counts once, and keeps its rank; nothing relevant first.
     s = score_ranking({"e#v", "a#x", "a#x", "b#y"}, q);

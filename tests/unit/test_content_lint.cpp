@@ -341,6 +341,48 @@ TEST_CASE("no lay.txt rule points at words the English corpus never uses", "[con
     CHECK(stale.empty());
 }
 
+TEST_CASE("drug-classes.txt points medicines our articles name at an article's names", "[content]") {
+    Analyzer analyzer;
+    auto words_of = [&](const std::string& text) {
+        std::vector<std::string> out;
+        for (auto& t : analyzer.tokenize(text)) out.push_back(std::move(t.word));
+        return out;
+    };
+    auto contains = [](const std::vector<std::string>& text, const std::vector<std::string>& phrase) {
+        return !phrase.empty() && std::search(text.begin(), text.end(), phrase.begin(), phrase.end()) != text.end();
+    };
+    std::vector<std::vector<std::string>> names, texts;  // English articles only
+    for (const auto& a : corpus().articles) {
+        if (a.language != "en") continue;
+        names.push_back(words_of(a.title));
+        for (const auto& n : a.also_called) names.push_back(words_of(n));
+        for (const auto& s : a.sections) texts.push_back(words_of(s.text));
+    }
+    auto in_any = [&](const std::vector<std::vector<std::string>>& where, const std::string& entry) {
+        const auto phrase = words_of(entry);
+        return std::any_of(where.begin(), where.end(), [&](const auto& w) { return contains(w, phrase); });
+    };
+
+    auto f = load_synonyms("drug-classes.txt", analyzer);
+    report(f.problems);
+    REQUIRE(f.ok);
+    CHECK(f.map.rule_count() == rule_lines(kRoot / "synonyms" / "drug-classes.txt"));
+    for (const auto& r : f.map.rules()) {
+        INFO(r.origin << ": " << joined(r.from) << " => " << joined(r.to));
+        CHECK_FALSE(r.to.empty());  // one way: a class is not widened to its members
+        for (const auto& medicine : r.from) {
+            INFO("medicine \"" << medicine << "\" in no section's text");
+            CHECK(in_any(texts, medicine));
+        }
+        // The class is what an article is called, so the rule leads to that article.
+        CHECK(std::any_of(r.to.begin(), r.to.end(), [&](const std::string& c) { return in_any(names, c); }));
+        for (const auto& c : r.to) {
+            INFO("class \"" << c << "\" in no title, other name or text");
+            CHECK((in_any(names, c) || in_any(texts, c)));
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // The source article: /work/shared/SOURCE-FACTS.md, section by section.
 

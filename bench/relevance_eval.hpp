@@ -81,8 +81,9 @@ double recall_ceiling(const std::vector<std::string>& ranked, const JudgedQuery&
 double percentile(std::vector<double>& values, double p);
 
 // Applies "NAME=VALUE" (a RankingParams field: bm25_k1, bm25_b, title_weight, heading_weight,
-// name_weight, intent_weight, loose_weight, exact_bonus, coord_weight, article_weight, title_synonyms) to
-// `ranking`, for tuning from the command line. False for an unknown name or a bad value.
+// name_weight, intent_weight, loose_weight, lay_word_weight, exact_bonus, coord_weight,
+// article_weight, title_synonyms) to `ranking`, for tuning from the command line. False for an
+// unknown name or a bad value.
 bool set_ranking_param(RankingParams& ranking, std::string_view assignment);
 
 }  // namespace medsearch::bench

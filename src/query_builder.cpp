@@ -83,7 +83,9 @@ Xapian::Query field_query(const QueryPart& part, const Fields& fields, const Fie
                           Analyzer& analyzer, const std::vector<std::string>& languages, const RankingParams& ranking,
                           ExactBonus bonus = ExactBonus::added) {
     Xapian::Query typed = unit_query(part.words, fields, analyzer, languages);
-    Xapian::Query loose = loose_words(part, fields, analyzer, languages, ranking.loose_weight);
+    const bool lay = !part.synonyms.empty() && std::all_of(part.synonyms.begin(), part.synonyms.end(),
+                                                           [](const auto& s) { return s.one_way && !s.abbreviation; });
+    Xapian::Query loose = loose_words(part, fields, analyzer, languages, lay ? ranking.lay_word_weight : ranking.loose_weight);
     if (part.synonyms.empty() || synonym_fields.empty())
         return loose.empty() ? typed : Xapian::Query(Xapian::Query::OP_OR, typed, loose);
     // Equivalents (and an abbreviation's expansion) are the same term as the typed form; the

@@ -47,6 +47,10 @@ struct RankingParams {
     double intent_weight = 1.5;   // section kind the query asks for (its XK term) ...
     double intent_context = 0.15; // ... and that kind's sections of the best articles, by their match
     double loose_weight = 0.5;    // the separate words of a multi-word synonym entry
+    double lay_word_weight = 1.0; // ... of one found only through `a => b` rules: a lay description
+                                  // ("blood test for numb feet") is seldom in any text, so its words
+                                  // carry it and count as typed ones; at loose_weight, matching the
+                                  // entry ranked worse than typing a variant that is no entry
     double exact_bonus = 0.25;    // the typed form over its synonyms
     double one_way_weight = 0.5;  // expansions of `a => b` rules: a lay description points at a term,
                                   // which finds the article; the user's own words pick the section

@@ -143,3 +143,16 @@ TEST_CASE("Guillain-Barre spelt two ways gives the same hits", "[content][search
     CHECK(a.hits.front().article.id == "guillain-barre-syndrome");
     CHECK(hit_ids(a) == hit_ids(b));
 }
+
+TEST_CASE("a lay entry typed exactly finds what a variant that is no entry finds", "[content][search]") {
+    // "blood test for numb feet" is a lay.txt entry; "blood tests for numb feet" is none and is
+    // searched as "blood tests" and "numb feet". The entry's own words must count as typed ones:
+    // at half weight the entry put three other articles' diagnosis sections first.
+    const auto entry = search("blood test for numb feet", Grouping::section);
+    const auto variant = search("blood tests for numb feet", Grouping::section);
+    CHECK(first_section(variant) == "blood-tests-for-neuropathy#overview");
+    CHECK(first_section(entry) == "blood-tests-for-neuropathy#overview");
+    REQUIRE_FALSE(entry.hits.front().sections.empty());
+    const auto& matched = entry.hits.front().sections.front().matched;
+    CHECK(std::any_of(matched.begin(), matched.end(), [](const MatchInfo& m) { return m.term == "blood"; }));
+}

@@ -157,7 +157,9 @@ bool is_stopword(std::string_view w, std::string_view language) {
         "had", "has", "have", "how", "i", "if", "in", "into", "is", "it", "its", "me", "my",
         "of", "on", "or", "our", "should", "so", "than", "that", "the", "their", "them", "then",
         "there", "these", "they", "this", "those", "to", "was", "we", "were", "what", "when",
-        "where", "which", "who", "whom", "why", "will", "with", "would", "you", "your"};
+        "where", "which", "who", "whom", "why", "will", "with", "would", "you", "your",
+        "can't", "cant", "cannot", "don't", "dont", "doesn't", "doesnt", "didn't", "didnt", "won't", "wont",
+        "isn't", "isnt", "aren't", "wasn't", "haven't", "hasn't", "couldn't", "wouldn't", "shouldn't"};
     static const std::unordered_set<std::string_view> spanish = {
         "a", "al", "como", "con", "de", "del", "el", "en", "es", "esta", "este", "la", "las",
         "lo", "los", "me", "mi", "mis", "o", "para", "por", "que", "se", "su", "sus", "un",

@@ -102,3 +102,15 @@ TEST_CASE("stopwords are language aware", "[analyzer]") {
     CHECK(is_stopword("de", ""));
     CHECK_FALSE(is_stopword("pain", ""));
 }
+
+TEST_CASE("negative contractions are stopwords, as folded from either apostrophe", "[analyzer]") {
+    // Alone they match any text that says "can't" ("I can't sleep" in a sleep article); inside a
+    // vocabulary phrase ("can't feel my fingers") they still count, as phrases keep every word.
+    Analyzer a;
+    for (const char* typed : {"can't", "can\u2019t", "cant", "cannot", "don't", "doesn't", "won't"}) {
+        INFO(typed);
+        const auto w = words(a, typed);
+        REQUIRE(w.size() == 1);
+        CHECK(is_stopword(w[0], "en"));
+    }
+}

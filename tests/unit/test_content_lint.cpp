@@ -341,7 +341,8 @@ TEST_CASE("no lay.txt rule points at words the English corpus never uses", "[con
     CHECK(stale.empty());
 }
 
-TEST_CASE("drug-classes.txt points medicines our articles name at an article's names", "[content]") {
+TEST_CASE("drug-classes.txt and procedure-classes.txt point members our articles name at an article's names",
+          "[content]") {
     Analyzer analyzer;
     auto words_of = [&](const std::string& text) {
         std::vector<std::string> out;
@@ -363,22 +364,24 @@ TEST_CASE("drug-classes.txt points medicines our articles name at an article's n
         return std::any_of(where.begin(), where.end(), [&](const auto& w) { return contains(w, phrase); });
     };
 
-    auto f = load_synonyms("drug-classes.txt", analyzer);
-    report(f.problems);
-    REQUIRE(f.ok);
-    CHECK(f.map.rule_count() == rule_lines(kRoot / "synonyms" / "drug-classes.txt"));
-    for (const auto& r : f.map.rules()) {
-        INFO(r.origin << ": " << joined(r.from) << " => " << joined(r.to));
-        CHECK_FALSE(r.to.empty());  // one way: a class is not widened to its members
-        for (const auto& medicine : r.from) {
-            INFO("medicine \"" << medicine << "\" in no section's text");
-            CHECK(in_any(texts, medicine));
-        }
-        // The class is what an article is called, so the rule leads to that article.
-        CHECK(std::any_of(r.to.begin(), r.to.end(), [&](const std::string& c) { return in_any(names, c); }));
-        for (const auto& c : r.to) {
-            INFO("class \"" << c << "\" in no title, other name or text");
-            CHECK((in_any(names, c) || in_any(texts, c)));
+    for (const char* file : {"drug-classes.txt", "procedure-classes.txt"}) {
+        auto f = load_synonyms(file, analyzer);
+        report(f.problems);
+        REQUIRE(f.ok);
+        CHECK(f.map.rule_count() == rule_lines(kRoot / "synonyms" / file));
+        for (const auto& r : f.map.rules()) {
+            INFO(r.origin << ": " << joined(r.from) << " => " << joined(r.to));
+            CHECK_FALSE(r.to.empty());  // one way: a class is not widened to its members
+            for (const auto& member : r.from) {
+                INFO("member \"" << member << "\" in no section's text");
+                CHECK(in_any(texts, member));
+            }
+            // The class is what an article is called, so the rule leads to that article.
+            CHECK(std::any_of(r.to.begin(), r.to.end(), [&](const std::string& c) { return in_any(names, c); }));
+            for (const auto& c : r.to) {
+                INFO("class \"" << c << "\" in no title, other name or text");
+                CHECK((in_any(names, c) || in_any(texts, c)));
+            }
         }
     }
 }

@@ -1,10 +1,10 @@
 // medsearch-explain: why a query ranks its sections the way it does. Runs one query against a
 // published index the way /api/search?group=section does (same parsing, synonyms, intent,
-// weights, article context and language guess; no spelling retry) and prints, for each of the top sections, the
-// weight every query component adds: each part's text (body, heading and title as one term), the
-// separate heading and title terms, the coordination and whole-name bonuses, the section-intent
-// boost, the article context and the likeness to the first section. A tool for tuning
-// RankingParams, not part of the API.
+// weights, article context and language guess; no spelling retry) and prints, for each of the
+// top sections, the weight every query component adds: each part's text (body, heading and title
+// as one term), the separate heading and title terms, the coordination and whole-name bonuses,
+// the section-intent boost, the article context and the likeness to the first section. A tool
+// for tuning RankingParams, not part of the API.
 //
 // Each component is weighed on its own, so a term repeated across components (its
 // within-query frequency) can make the parts sum to slightly more or less than the score.
@@ -68,18 +68,18 @@ int explain(const std::string& db_path, const std::string& text, std::size_t siz
     // As /api/search: the language asked for, else the one the words are in if that finds anything.
     const bool guessed = options.language.empty();
     const std::string language = guessed ? guess_language(db, parsed) : options.language;
-    bool in_language = false;
+    bool filtered_by_language = false;
     if (!language.empty() && !query.empty()) {
-        Xapian::Query filtered(Xapian::Query::OP_FILTER, query, Xapian::Query(std::string(schema::kLanguagePrefix) + language));
+        const Xapian::Query filtered = in_language(query, language);
         Xapian::Enquire probe(db);
         probe.set_query(filtered);
-        in_language = !guessed || !probe.get_mset(0, 1).empty();
-        if (in_language) query = filtered;
+        filtered_by_language = !guessed || !probe.get_mset(0, 1).empty();
+        if (filtered_by_language) query = filtered;
     }
     std::printf("query: %s\n", text.c_str());
     if (guessed && !language.empty())
         std::printf("  language: %s, guessed from the words%s\n", language.c_str(),
-                    in_language ? "" : " (no section in it matches: every language)");
+                    filtered_by_language ? "" : " (no section in it matches: every language)");
     for (const auto& part : parsed.parts) {
         std::printf("  part \"%s\"%s%s, %zu synonym(s)", part.typed.c_str(), part.quoted ? " quoted" : "",
                     part.abbreviation ? " abbreviation" : "", part.synonyms.size());

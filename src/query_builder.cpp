@@ -76,6 +76,10 @@ Xapian::Query loose_words(const QueryPart& part, const Fields& fields, Analyzer&
 
 enum class ExactBonus { added, left_out };
 
+// The target of a one-way lay rule only points at the article; an equivalent, or an
+// abbreviation's expansion, is the same term as the typed form.
+bool points_at_article(const SynonymMap::Expansion& s) { return s.one_way && !s.abbreviation; }
+
 // A part in `fields`: its typed form and its equivalents (in `synonym_fields` only) as one
 // OP_SYNONYM with a bonus for the typed form, the targets of one-way rules at one_way_weight,
 // and the loose words of a multi-word part.
@@ -83,16 +87,14 @@ Xapian::Query field_query(const QueryPart& part, const Fields& fields, const Fie
                           Analyzer& analyzer, const std::vector<std::string>& languages, const RankingParams& ranking,
                           ExactBonus bonus = ExactBonus::added) {
     Xapian::Query typed = unit_query(part.words, fields, analyzer, languages);
-    const bool lay = !part.synonyms.empty() && std::all_of(part.synonyms.begin(), part.synonyms.end(),
-                                                           [](const auto& s) { return s.one_way && !s.abbreviation; });
+    // A lay description (found only through one-way rules) is seldom in any text: its words carry it.
+    const bool lay = !part.synonyms.empty() && std::all_of(part.synonyms.begin(), part.synonyms.end(), points_at_article);
     Xapian::Query loose = loose_words(part, fields, analyzer, languages, lay ? ranking.lay_word_weight : ranking.loose_weight);
     if (part.synonyms.empty() || synonym_fields.empty())
         return loose.empty() ? typed : Xapian::Query(Xapian::Query::OP_OR, typed, loose);
-    // Equivalents (and an abbreviation's expansion) are the same term as the typed form; the
-    // target of a one-way lay rule only points at the article.
     std::vector<Xapian::Query> alternatives{typed}, pointers;
     for (const auto& s : part.synonyms)
-        (s.one_way && !s.abbreviation ? pointers : alternatives)
+        (points_at_article(s) ? pointers : alternatives)
             .push_back(unit_query(s.phrase.words, synonym_fields, analyzer, languages));
     std::vector<Xapian::Query> scored;
     if (alternatives.size() == 1) {
@@ -260,6 +262,10 @@ std::vector<std::string> query_languages(const QueryOptions& options) {
     return {"en", "es"};
 }
 
+Xapian::Query in_language(const Xapian::Query& query, const std::string& language) {
+    return Xapian::Query(Xapian::Query::OP_FILTER, query, Xapian::Query(std::string(schema::kLanguagePrefix) + language));
+}
+
 std::string guess_language(const Xapian::Database& db, const ParsedQuery& parsed) {
     std::vector<std::string> present;
     for (const auto& lang : query_languages(QueryOptions{}))  // every language we index
@@ -273,8 +279,7 @@ std::string guess_language(const Xapian::Database& db, const ParsedQuery& parsed
             std::size_t in = 0;
             for (const auto& lang : present) {
                 Xapian::Enquire enquire(db);
-                enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, Xapian::Query(word),
-                                                Xapian::Query(std::string(schema::kLanguagePrefix) + lang)));
+                enquire.set_query(in_language(Xapian::Query(word), lang));
                 enquire.set_weighting_scheme(Xapian::BoolWeight());
                 if (enquire.get_mset(0, 1).empty()) continue;
                 ++in;

@@ -55,6 +55,9 @@ ParsedQuery parse_query(std::string_view text, Analyzer& analyzer, const Synonym
 // language we index (a query may be in either).
 std::vector<std::string> query_languages(const QueryOptions& options);
 
+// `query` kept to the sections written in `language` ("en", "es").
+Xapian::Query in_language(const Xapian::Query& query, const std::string& language);
+
 // The language the query's words are written in, judged by `db`: a word found in the sections
 // of one language only votes for it ("nerve" en, "nervios" es; "neuralgia" is in both and
 // abstains). Empty when the index holds one language, no word votes, or votes differ. Searches

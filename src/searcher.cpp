@@ -268,9 +268,7 @@ struct Searcher::Impl {
         response.page = request.page;
         response.size = request.size;
         Xapian::Query query = build_query(parsed, analyzer, options);
-        if (!query.empty() && !language.empty())
-            query = Xapian::Query(Xapian::Query::OP_FILTER, query,
-                                  Xapian::Query(std::string(schema::kLanguagePrefix) + language));
+        if (!query.empty() && !language.empty()) query = in_language(query, language);
         if (query.empty()) return response;
 
         const bool grouped = request.group == Grouping::article;

@@ -344,11 +344,7 @@ TEST_CASE("no lay.txt rule points at words the English corpus never uses", "[con
 TEST_CASE("drug-classes.txt and procedure-classes.txt point members our articles name at an article's names",
           "[content]") {
     Analyzer analyzer;
-    auto words_of = [&](const std::string& text) {
-        std::vector<std::string> out;
-        for (auto& t : analyzer.tokenize(text)) out.push_back(std::move(t.word));
-        return out;
-    };
+    auto words_of = [&](const std::string& text) { return analyse_entry(text, analyzer).words; };
     auto contains = [](const std::vector<std::string>& text, const std::vector<std::string>& phrase) {
         return !phrase.empty() && std::search(text.begin(), text.end(), phrase.begin(), phrase.end()) != text.end();
     };

@@ -382,6 +382,52 @@ TEST_CASE("drug-classes.txt and procedure-classes.txt point members our articles
     }
 }
 
+TEST_CASE("words.txt joins single words our articles use, each on one line of the vocabulary", "[content]") {
+    Analyzer analyzer;
+    auto words_of = [&](const std::string& text) { return analyse_entry(text, analyzer).words; };
+    std::set<std::string> corpus_words;  // folded words of every title, name, heading and text
+    for (const auto& a : corpus().articles) {
+        for (const auto* text : {&a.title}) for (const auto& w : words_of(*text)) corpus_words.insert(w);
+        for (const auto& n : a.also_called) for (const auto& w : words_of(n)) corpus_words.insert(w);
+        for (const auto& s : a.sections)
+            for (const auto* text : {&s.heading, &s.text}) for (const auto& w : words_of(*text)) corpus_words.insert(w);
+    }
+
+    auto f = load_synonyms("words.txt", analyzer);
+    report(f.problems);
+    REQUIRE(f.ok);
+    CHECK(f.map.rule_count() == rule_lines(kRoot / "synonyms" / "words.txt"));
+    std::set<std::string> ours;  // folded entries of words.txt
+    for (const auto& r : f.map.rules()) {
+        INFO(r.origin << ": " << joined(r.from));
+        CHECK(r.to.empty());  // equivalences only
+        CHECK(r.from.size() >= 2);
+        bool used = false;
+        for (const auto& e : r.from) {
+            INFO("entry \"" << e << "\"");
+            CHECK(e.find(' ') == std::string::npos);  // one word; "over-the-counter" counts as one
+            const auto words = words_of(e);
+            used = used || std::all_of(words.begin(), words.end(), [&](const auto& w) { return corpus_words.count(w) > 0; });
+            CHECK(ours.insert(joined(words, " ")).second);  // on one line of this file only
+        }
+        CHECK(used);  // a line no article uses finds nothing in corpus/
+    }
+
+    // A word on a line here and a whole entry of another file would join two sets through it.
+    for (const auto& entry : fs::directory_iterator(kRoot / "synonyms")) {
+        const std::string name = entry.path().filename().string();
+        if (entry.path().extension() != ".txt" || name == "words.txt") continue;
+        auto other = load_synonyms(name, analyzer);
+        REQUIRE(other.ok);
+        for (const auto& r : other.map.rules())
+            for (const auto* side : {&r.from, &r.to})
+                for (const auto& e : *side) {
+                    INFO(r.origin << ": entry \"" << e << "\" is also in words.txt");
+                    CHECK(ours.count(joined(words_of(e), " ")) == 0);
+                }
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // The source article: /work/shared/SOURCE-FACTS.md, section by section.
 

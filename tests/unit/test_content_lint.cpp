@@ -341,6 +341,40 @@ TEST_CASE("no lay.txt rule points at words the English corpus never uses", "[con
     CHECK(stale.empty());
 }
 
+TEST_CASE("every one-way rule of spanish.txt points at a phrase the Spanish articles use", "[content]") {
+    Analyzer analyzer;
+    auto words_of = [&](const std::string& text) { return analyse_entry(text, analyzer).words; };
+    std::vector<std::vector<std::string>> texts;  // Spanish titles, other names, headings and text
+    for (const auto& a : corpus().articles) {
+        if (a.language != "es") continue;
+        texts.push_back(words_of(a.title));
+        for (const auto& n : a.also_called) texts.push_back(words_of(n));
+        for (const auto& s : a.sections) {
+            texts.push_back(words_of(s.heading));
+            texts.push_back(words_of(s.text));
+        }
+    }
+    REQUIRE(texts.size() > 20);
+
+    auto f = load_synonyms("spanish.txt", analyzer);
+    report(f.problems);
+    REQUIRE(f.ok);
+    std::size_t one_way = 0;
+    for (const auto& r : f.map.rules()) {
+        if (r.to.empty()) continue;
+        ++one_way;
+        // One used term is enough: a rule may also name the medical word a larger corpus uses.
+        INFO(r.origin << ": " << joined(r.from) << " => " << joined(r.to) << ": no term is in a Spanish article");
+        CHECK(std::any_of(r.to.begin(), r.to.end(), [&](const std::string& term) {
+            const auto phrase = words_of(term);
+            return std::any_of(texts.begin(), texts.end(), [&](const auto& t) {
+                return std::search(t.begin(), t.end(), phrase.begin(), phrase.end()) != t.end();
+            });
+        }));
+    }
+    CHECK(one_way >= 20);
+}
+
 TEST_CASE("drug-classes.txt and procedure-classes.txt point members our articles name at an article's names",
           "[content]") {
     Analyzer analyzer;

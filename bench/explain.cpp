@@ -97,8 +97,7 @@ int explain(const std::string& db_path, const std::string& text, std::size_t siz
     // The section list of /api/search?group=section: the article context on top.
     const ContextBoost context = context_boost(db, query, options.ranking, true, parsed.intent,
                                                  options.ranking.name_intent_scope ? parsed.intent_names : std::vector<std::string>{});
-    const Xapian::Query ranked =
-        context.combined().empty() ? query : Xapian::Query(Xapian::Query::OP_AND_MAYBE, query, context.combined());
+    const Xapian::Query ranked = context.applied_to(query, whole_best_article(parsed, options.ranking));
     Xapian::Enquire enquire(db);
     enquire.set_query(ranked);
     enquire.set_weighting_scheme(bm25_weight(options.ranking));

@@ -232,6 +232,7 @@ bool set_ranking_param(RankingParams& ranking, std::string_view assignment) {
     }
     static const std::pair<std::string_view, bool RankingParams::*> flags[] = {
         {"title_synonyms", &RankingParams::title_synonyms}, {"name_intent_scope", &RankingParams::name_intent_scope},
+        {"best_article_whole", &RankingParams::best_article_whole},
     };
     for (const auto& [name, field] : flags) {
         if (key == name) {

@@ -84,8 +84,17 @@ Xapian::BM25Weight bm25_weight(const RankingParams& ranking);
 struct ContextBoost {
     Xapian::Query article;
     Xapian::Query kind;
+    std::string best_article;        // id of the article whose best section matches best
     Xapian::Query combined() const;  // the two ORed; empty if both are
+    // `query` with the boost added to its matches (OP_AND_MAYBE); with `whole_best_article`, the
+    // best article's sections that do not match `query` too, weighted by the boost alone.
+    Xapian::Query applied_to(const Xapian::Query& query, bool whole_best_article) const;
 };
+
+// Whether the best article's sections that do not repeat the query's words should follow it
+// (ContextBoost::applied_to): yes, unless switched off or part of the query is quoted, which
+// asks for the sections that have it.
+bool whole_best_article(const ParsedQuery& parsed, const RankingParams& ranking);
 ContextBoost context_boost(const Xapian::Database& db, const Xapian::Query& query, const RankingParams& ranking,
                            bool article, std::optional<SectionKind> kind, const std::vector<std::string>& names = {});
 inline constexpr Xapian::doccount kContextArticles = 10;

@@ -275,10 +275,8 @@ struct Searcher::Impl {
         // Grouped, every section of an article would get the same article context: no change.
         const std::vector<std::string> no_names;
         const auto& names = options.ranking.name_intent_scope ? parsed.intent_names : no_names;
-        Xapian::Query context = context_boost(db, query, options.ranking, !grouped && request.features.article_context,
-                                              parsed.intent, names)
-                                    .combined();
-        if (!context.empty()) query = Xapian::Query(Xapian::Query::OP_AND_MAYBE, query, context);
+        query = context_boost(db, query, options.ranking, !grouped && request.features.article_context, parsed.intent, names)
+                    .applied_to(query, whole_best_article(parsed, options.ranking));
         Xapian::Enquire enquire(db);
         enquire.set_query(query);
         enquire.set_weighting_scheme(bm25_weight(options.ranking));

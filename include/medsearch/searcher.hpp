@@ -62,6 +62,8 @@ struct RankingParams {
     double likeness_share = 0.5;  // likeness: share of the first section's weight, times the cosine
     bool name_intent_scope = true;  // a query naming an article ("nerve pain", "what causes nerve pain") favours
                                     // that article's section of the kind, not every one
+    bool best_article_whole = true;  // section lists: the best article's sections that do not repeat the
+                                     // query's words follow with its article context alone (not for quoted text)
     bool title_synonyms = false;  // expanding synonyms in titles too let umbrella articles win everything
 };
 

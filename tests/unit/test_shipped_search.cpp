@@ -156,3 +156,33 @@ TEST_CASE("a lay entry typed exactly finds what a variant that is no entry finds
     const auto& matched = entry.hits.front().sections.front().matched;
     CHECK(std::any_of(matched.begin(), matched.end(), [](const MatchInfo& m) { return m.term == "blood"; }));
 }
+
+TEST_CASE("the best article's sections come even when they do not repeat the query's words, unless it is quoted",
+          "[content][search]") {
+    // "jaw zaps" leads to Trigeminal Neuralgia; its sections on causes or treatment say neither
+    // word, yet they answer the question better than other articles' passing mentions.
+    auto unmatched_of_best = [](const SearchResponse& r) {
+        std::vector<std::string> out;
+        for (const auto& hit : r.hits)
+            if (hit.article.id == r.hits.front().article.id && hit.sections.front().matched.empty())
+                out.push_back(hit.sections.front().anchor);
+        return out;
+    };
+    const auto loose = search("jaw zaps", Grouping::section);
+    REQUIRE_FALSE(loose.hits.empty());
+    CHECK(loose.hits.front().article.id == "trigeminal-neuralgia");
+    CHECK_FALSE(unmatched_of_best(loose).empty());
+    for (const auto& hit : loose.hits) {
+        CAPTURE(hit.article.id, hit.sections.front().anchor);
+        // Only the best article's sections may come without a match of their own.
+        if (hit.article.id != loose.hits.front().article.id) CHECK_FALSE(hit.sections.front().matched.empty());
+    }
+
+    // Quoted text asks for the sections that have it.
+    const auto quoted = search("\"pins and needles\"", Grouping::section);
+    REQUIRE_FALSE(quoted.hits.empty());
+    for (const auto& hit : quoted.hits) {
+        CAPTURE(hit.article.id, hit.sections.front().anchor);
+        CHECK_FALSE(hit.sections.front().matched.empty());
+    }
+}

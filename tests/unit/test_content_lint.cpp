@@ -622,6 +622,30 @@ TEST_CASE("judged relevance queries parse and name sections that exist", "[conte
 
 // tests/relevance/second-assessor.jsonl: a second, blind grading of a pool of sections for each
 // of judged.jsonl's queries (bench/README.md). Same qids and queries, sections that exist.
+TEST_CASE("synthetic-sections.jsonl names one section that exists per query", "[content]") {
+    const fs::path path = kRoot / "tests" / "relevance" / "synthetic-sections.jsonl";
+    std::ifstream in(path);
+    REQUIRE(in.good());
+    std::set<std::string> qids, queries;
+    std::size_t line_no = 0;
+    std::string line;
+    while (std::getline(in, line)) {
+        ++line_no;
+        if (!has_text(line)) continue;
+        INFO(path.string() << ":" << line_no);
+        const auto j = nlohmann::json::parse(line);
+        CHECK(qids.insert(j.at("qid").get<std::string>()).second);
+        CHECK(queries.insert(j.at("query").get<std::string>()).second);
+        REQUIRE(j.at("relevant").size() == 1);
+        const auto& r = j.at("relevant")[0];
+        CHECK(r.at("grade").get<int>() == 2);
+        const Article* a = find_article(r.at("id").get<std::string>());
+        REQUIRE(a != nullptr);
+        CHECK(find_section(*a, r.at("anchor").get<std::string>()) != nullptr);
+    }
+    CHECK(qids.size() >= 100);
+}
+
 TEST_CASE("second-assessor grades name judged.jsonl's queries and sections that exist", "[content]") {
     std::map<std::string, std::string> judged;
     {

@@ -21,11 +21,13 @@ const std::unordered_map<std::string_view, SectionKind>& cues() {
         {"tratamiento", SectionKind::treatment}, {"tratamientos", SectionKind::treatment},
         {"tratar", SectionKind::treatment}, {"trata", SectionKind::treatment},
         {"curar", SectionKind::treatment}, {"remedios", SectionKind::treatment},
+        {"aliviar", SectionKind::treatment}, {"alivio", SectionKind::treatment},
         // causes
         {"cause", SectionKind::causes}, {"causes", SectionKind::causes},
         {"caused", SectionKind::causes}, {"causing", SectionKind::causes},
         {"why", SectionKind::causes}, {"reason", SectionKind::causes},
         {"causa", SectionKind::causes}, {"causas", SectionKind::causes}, {"causan", SectionKind::causes},
+        {"provoca", SectionKind::causes}, {"provocan", SectionKind::causes},
         // symptoms
         {"symptom", SectionKind::symptoms}, {"symptoms", SectionKind::symptoms},
         {"sign", SectionKind::symptoms}, {"signs", SectionKind::symptoms},
@@ -39,6 +41,8 @@ const std::unordered_map<std::string_view, SectionKind>& cues() {
         {"exams", SectionKind::diagnosis},
         {"diagnostico", SectionKind::diagnosis}, {"diagnosticar", SectionKind::diagnosis},
         {"prueba", SectionKind::diagnosis}, {"pruebas", SectionKind::diagnosis},
+        {"examen", SectionKind::diagnosis}, {"examenes", SectionKind::diagnosis},
+        {"analisis", SectionKind::diagnosis},
         // inheritance
         {"inherit", SectionKind::inheritance}, {"inherited", SectionKind::inheritance},
         {"inheritance", SectionKind::inheritance}, {"hereditary", SectionKind::inheritance},
@@ -73,13 +77,14 @@ const std::unordered_map<std::string_view, SectionKind>& cues() {
     return table;
 }
 
-// "does it go away", "will it get better", "se cura sola" ask about the outlook; "clinical
-// trials" about research.
+// "does it go away", "will it get better", "se cura sola" ask about the outlook; "por qué"
+// (why) about causes; "clinical trials" about research.
 std::optional<SectionKind> two_word_cue(std::string_view a, std::string_view b) {
     if (((a == "go" || a == "goes" || a == "going") && b == "away") ||
         ((a == "get" || a == "gets" || a == "getting") && b == "better") || (a == "cura" && b == "sola") ||
         (a == "se" && b == "quita"))
         return SectionKind::outlook;
+    if (a == "por" && b == "que") return SectionKind::causes;  // "¿por qué?", folded: why
     if ((a == "clinical" && (b == "trial" || b == "trials")) || (a == "ensayos" && (b == "clinicos" || b == "clinico")))
         return SectionKind::research;
     return std::nullopt;

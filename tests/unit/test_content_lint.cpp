@@ -110,6 +110,19 @@ void report(const std::vector<Diagnostic>& problems) {
     for (const auto& d : problems) UNSCOPED_INFO(format_diagnostic(d));
 }
 
+// The folded words of a text or a vocabulary entry, as the query side reads them.
+std::vector<std::string> words_of(const std::string& text, Analyzer& analyzer) {
+    return analyse_entry(text, analyzer).words;
+}
+
+// Whether the words of `entry` stand together in one of `texts` (each a words_of() result).
+bool has_phrase(const std::vector<std::vector<std::string>>& texts, const std::string& entry, Analyzer& analyzer) {
+    const auto phrase = words_of(entry, analyzer);
+    return !phrase.empty() && std::any_of(texts.begin(), texts.end(), [&](const auto& t) {
+        return std::search(t.begin(), t.end(), phrase.begin(), phrase.end()) != t.end();
+    });
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
@@ -319,7 +332,7 @@ TEST_CASE("no lay.txt rule points at words the English corpus never uses", "[con
     for (const auto& r : f.map.rules()) {
         bool found = false;
         for (const auto& entry : r.to) {
-            for (const auto& w : analyse_entry(entry, analyzer).words) {
+            for (const auto& w : words_of(entry, analyzer)) {
                 if (is_stopword(w, "en")) continue;
                 if (stems.count(analyzer.stem(w, "en"))) found = true;
             }
@@ -343,15 +356,14 @@ TEST_CASE("no lay.txt rule points at words the English corpus never uses", "[con
 
 TEST_CASE("every one-way rule of spanish.txt points at a phrase the Spanish articles use", "[content]") {
     Analyzer analyzer;
-    auto words_of = [&](const std::string& text) { return analyse_entry(text, analyzer).words; };
     std::vector<std::vector<std::string>> texts;  // Spanish titles, other names, headings and text
     for (const auto& a : corpus().articles) {
         if (a.language != "es") continue;
-        texts.push_back(words_of(a.title));
-        for (const auto& n : a.also_called) texts.push_back(words_of(n));
+        texts.push_back(words_of(a.title, analyzer));
+        for (const auto& n : a.also_called) texts.push_back(words_of(n, analyzer));
         for (const auto& s : a.sections) {
-            texts.push_back(words_of(s.heading));
-            texts.push_back(words_of(s.text));
+            texts.push_back(words_of(s.heading, analyzer));
+            texts.push_back(words_of(s.text, analyzer));
         }
     }
     REQUIRE(texts.size() > 20);
@@ -365,12 +377,7 @@ TEST_CASE("every one-way rule of spanish.txt points at a phrase the Spanish arti
         ++one_way;
         // One used term is enough: a rule may also name the medical word a larger corpus uses.
         INFO(r.origin << ": " << joined(r.from) << " => " << joined(r.to) << ": no term is in a Spanish article");
-        CHECK(std::any_of(r.to.begin(), r.to.end(), [&](const std::string& term) {
-            const auto phrase = words_of(term);
-            return std::any_of(texts.begin(), texts.end(), [&](const auto& t) {
-                return std::search(t.begin(), t.end(), phrase.begin(), phrase.end()) != t.end();
-            });
-        }));
+        CHECK(std::any_of(r.to.begin(), r.to.end(), [&](const std::string& term) { return has_phrase(texts, term, analyzer); }));
     }
     CHECK(one_way >= 20);
 }
@@ -378,20 +385,15 @@ TEST_CASE("every one-way rule of spanish.txt points at a phrase the Spanish arti
 TEST_CASE("drug-classes.txt and procedure-classes.txt point members our articles name at an article's names",
           "[content]") {
     Analyzer analyzer;
-    auto words_of = [&](const std::string& text) { return analyse_entry(text, analyzer).words; };
-    auto contains = [](const std::vector<std::string>& text, const std::vector<std::string>& phrase) {
-        return !phrase.empty() && std::search(text.begin(), text.end(), phrase.begin(), phrase.end()) != text.end();
-    };
     std::vector<std::vector<std::string>> names, texts;  // English articles only
     for (const auto& a : corpus().articles) {
         if (a.language != "en") continue;
-        names.push_back(words_of(a.title));
-        for (const auto& n : a.also_called) names.push_back(words_of(n));
-        for (const auto& s : a.sections) texts.push_back(words_of(s.text));
+        names.push_back(words_of(a.title, analyzer));
+        for (const auto& n : a.also_called) names.push_back(words_of(n, analyzer));
+        for (const auto& s : a.sections) texts.push_back(words_of(s.text, analyzer));
     }
     auto in_any = [&](const std::vector<std::vector<std::string>>& where, const std::string& entry) {
-        const auto phrase = words_of(entry);
-        return std::any_of(where.begin(), where.end(), [&](const auto& w) { return contains(w, phrase); });
+        return has_phrase(where, entry, analyzer);
     };
 
     for (const char* file : {"drug-classes.txt", "procedure-classes.txt"}) {
@@ -418,13 +420,17 @@ TEST_CASE("drug-classes.txt and procedure-classes.txt point members our articles
 
 TEST_CASE("words.txt joins single words our articles use, each on one line of the vocabulary", "[content]") {
     Analyzer analyzer;
-    auto words_of = [&](const std::string& text) { return analyse_entry(text, analyzer).words; };
     std::set<std::string> corpus_words;  // folded words of every title, name, heading and text
+    auto add = [&](const std::string& text) {
+        for (auto& w : words_of(text, analyzer)) corpus_words.insert(std::move(w));
+    };
     for (const auto& a : corpus().articles) {
-        for (const auto* text : {&a.title}) for (const auto& w : words_of(*text)) corpus_words.insert(w);
-        for (const auto& n : a.also_called) for (const auto& w : words_of(n)) corpus_words.insert(w);
-        for (const auto& s : a.sections)
-            for (const auto* text : {&s.heading, &s.text}) for (const auto& w : words_of(*text)) corpus_words.insert(w);
+        add(a.title);
+        for (const auto& n : a.also_called) add(n);
+        for (const auto& s : a.sections) {
+            add(s.heading);
+            add(s.text);
+        }
     }
 
     auto f = load_synonyms("words.txt", analyzer);
@@ -440,7 +446,7 @@ TEST_CASE("words.txt joins single words our articles use, each on one line of th
         for (const auto& e : r.from) {
             INFO("entry \"" << e << "\"");
             CHECK(e.find(' ') == std::string::npos);  // one word; "over-the-counter" counts as one
-            const auto words = words_of(e);
+            const auto words = words_of(e, analyzer);
             used = used || std::all_of(words.begin(), words.end(), [&](const auto& w) { return corpus_words.count(w) > 0; });
             CHECK(ours.insert(joined(words, " ")).second);  // on one line of this file only
         }
@@ -457,7 +463,7 @@ TEST_CASE("words.txt joins single words our articles use, each on one line of th
         for (const auto& r : other.map.rules())
             for (const auto& e : r.from) {
                 INFO(r.origin << ": entry \"" << e << "\" is also in words.txt");
-                CHECK(ours.count(joined(words_of(e), " ")) == 0);
+                CHECK(ours.count(joined(words_of(e, analyzer), " ")) == 0);
             }
     }
 }

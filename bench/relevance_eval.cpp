@@ -93,13 +93,8 @@ std::string section_key(std::string_view article_id, std::string_view anchor) {
     return key;
 }
 
-std::size_t JudgedQuery::relevant_count() const {
-    return std::size_t(
-        std::count_if(grades.begin(), grades.end(), [](const auto& g) { return g.second >= kRelevantGrade; }));
-}
-
-std::size_t JudgedQuery::top_grade_count() const {
-    return std::size_t(std::count_if(grades.begin(), grades.end(), [](const auto& g) { return g.second >= kTopGrade; }));
+std::size_t JudgedQuery::count_at_least(int grade) const {
+    return std::size_t(std::count_if(grades.begin(), grades.end(), [&](const auto& g) { return g.second >= grade; }));
 }
 
 bool load_queries(const std::filesystem::path& path, std::string_view text_field,

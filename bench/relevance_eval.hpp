@@ -41,10 +41,11 @@ struct JudgedQuery {
     std::unordered_map<std::string, int> grades;  // section_key → grade (0..2); unlisted: 0
     Split split = Split::test;
 
+    std::size_t count_at_least(int grade) const;  // sections judged `grade` or higher
     // Sections with grade ≥ kRelevantGrade; only queries with some enter the averages.
-    std::size_t relevant_count() const;
+    std::size_t relevant_count() const { return count_at_least(kRelevantGrade); }
     bool has_relevant() const { return relevant_count() > 0; }
-    std::size_t top_grade_count() const;  // sections with grade ≥ kTopGrade
+    std::size_t top_grade_count() const { return count_at_least(kTopGrade); }
 };
 
 // Reads the queries.jsonl format of ../shared/data/medquad: one object a line,
@@ -80,10 +81,9 @@ double recall_ceiling(const std::vector<std::string>& ranked, const JudgedQuery&
 // Nearest-rank percentile (0 < p ≤ 100) of `values`, which it sorts; 0 when empty.
 double percentile(std::vector<double>& values, double p);
 
-// Applies "NAME=VALUE" (a RankingParams field: bm25_k1, bm25_b, title_weight, heading_weight,
-// name_weight, intent_weight, loose_weight, lay_word_weight, exact_bonus, coord_weight,
-// article_weight, title_synonyms) to `ranking`, for tuning from the command line. False for an
-// unknown name or a bad value.
+// Applies "NAME=VALUE" (a RankingParams field of the knob and flag tables in relevance_eval.cpp,
+// named as in searcher.hpp: bm25_k1, article_weight, best_article_whole ...) to `ranking`, for
+// tuning from the command line. False for an unknown name or a bad value.
 bool set_ranking_param(RankingParams& ranking, std::string_view assignment);
 
 }  // namespace medsearch::bench

@@ -59,6 +59,9 @@ const std::unordered_map<std::string_view, SectionKind>& cues() {
         {"outlook", SectionKind::outlook}, {"prognosis", SectionKind::outlook},
         {"expectancy", SectionKind::outlook}, {"survival", SectionKind::outlook},
         {"pronostico", SectionKind::outlook},
+        {"recovery", SectionKind::outlook}, {"recover", SectionKind::outlook},
+        {"recovering", SectionKind::outlook}, {"recuperacion", SectionKind::outlook},
+        {"recuperarse", SectionKind::outlook},
         // whether it lasts, heals or can be undone is the outlook, not a treatment question
         {"reversed", SectionKind::outlook}, {"reversible", SectionKind::outlook},
         {"reverse", SectionKind::outlook}, {"permanent", SectionKind::outlook},

@@ -130,6 +130,8 @@ TEST_CASE("section intent from cue words, English and Spanish", "[query][intent]
         {"can neuropathy be reversed", "outlook"},
         {"does phantom pain go away", "outlook"},
         {"is the numbness permanent", "outlook"},
+        {"guillain barre recovery time", "outlook"},
+        {"¿cuánto tarda la recuperación de la ciática?", "outlook"},
         {"¿la ciática se cura sola?", "outlook"},
         {"¿se quita el dolor del herpes?", "outlook"},
         {"tratamiento de la ciática", "treatment"},

@@ -93,6 +93,20 @@ std::optional<SectionKind> two_word_cue(std::string_view a, std::string_view b) 
     return std::nullopt;
 }
 
+// "why do I need an EMG", "why am I on gabapentin", "why does exercise help": the reason for a
+// test or a treatment, which its own page gives, not the causes of a condition.
+bool asks_why_a_treatment(const std::vector<std::string>& words) {
+    for (std::size_t i = 0; i < words.size(); ++i) {
+        const auto& w = words[i];
+        if (w == "need" || w == "needs" || w == "needed" || w == "help" || w == "helps" || w == "check" ||
+            w == "checked" || w == "prescribed" || w == "ordered" || w == "recommended")
+            return true;
+        if (i + 1 < words.size() && (w == "have" || w == "has") && words[i + 1] == "to") return true;
+        if (i + 2 < words.size() && w == "am" && words[i + 1] == "i" && words[i + 2] == "on") return true;
+    }
+    return false;
+}
+
 bool is_definition_word(std::string_view w) {
     return w == "meaning" || w == "define" || w == "definition" || w == "significa";
 }
@@ -100,7 +114,9 @@ bool is_definition_word(std::string_view w) {
 }  // namespace
 
 std::optional<SectionKind> detect_intent(const std::vector<std::string>& words) {
+    const bool why_treated = asks_why_a_treatment(words);
     for (const auto& w : words) {
+        if (w == "why" && why_treated) continue;
         if (auto it = cues().find(w); it != cues().end()) return it->second;
     }
     for (std::size_t i = 0; i + 1 < words.size(); ++i)

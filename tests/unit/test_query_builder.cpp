@@ -141,6 +141,11 @@ TEST_CASE("section intent from cue words, English and Spanish", "[query][intent]
         {"examen del túnel carpiano", "diagnosis"},
         {"cómo aliviar el dolor de la culebrilla", "treatment"},
         {"me duele porque me caí", "none"},
+        {"why does MS hurt", "causes"},
+        {"why do I need an EMG", "none"},  // the reason for a test or a treatment, not a cause
+        {"why am i on gabapentin", "none"},
+        {"why does exercise help nerve pain", "none"},
+        {"why do I have to take it with food", "none"},
         {"síntomas del túnel carpiano", "symptoms"},
         {"¿qué es la neuralgia?", "definition"},
         {"clinical trials for small fiber neuropathy", "research"},

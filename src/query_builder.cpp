@@ -8,6 +8,17 @@
 namespace medsearch {
 namespace {
 
+// The verb of a question about a treatment ("does ibuprofen work", "what helps burning feet"):
+// it asks whether the thing works, it names nothing to find. Counted as a word, it gave the
+// sections that happen to say "work" the coordination of a full match ("does advil work for
+// nerve pain": the Cancer Pain treatment section above the pain relievers' own page). "How does
+// X work" asks how, and its "work" finds the How It Works sections: kept.
+bool is_question_verb(std::string_view word, const std::vector<std::string>& query_words, std::string_view language) {
+    if (language == "es") return false;
+    if (word == "help" || word == "helps") return true;
+    return (word == "work" || word == "works") && (query_words.empty() || query_words.front() != "how");
+}
+
 struct Segment {
     std::string_view text;
     std::size_t offset;
@@ -249,7 +260,9 @@ ParsedQuery parse_query(std::string_view text, Analyzer& analyzer, const Synonym
     }
     // Function words carry no meaning on their own; keep them only if nothing else is left.
     auto is_noise = [&](const QueryPart& p) {
-        return !p.quoted && p.synonyms.empty() && p.words.size() == 1 && is_stopword(p.words[0], options.language);
+        return !p.quoted && p.synonyms.empty() && p.words.size() == 1 &&
+               (is_stopword(p.words[0], options.language) ||
+                is_question_verb(p.words[0], all_words, options.language));
     };
     bool all_noise = std::all_of(parsed.parts.begin(), parsed.parts.end(), is_noise);
     if (!all_noise) std::erase_if(parsed.parts, is_noise);

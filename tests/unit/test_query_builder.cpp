@@ -51,6 +51,12 @@ TEST_CASE("query descriptions: words, phrases, synonyms, stopwords", "[query]") 
         // An abbreviation's expansion is an equivalent, though written one way for its case.
         {"MS", "Query(((Zms SYNONYM (multiple PHRASE 2 sclerosis)) OR 0.25 * Zms))"},
         {"ms", "Query(Zms)"},
+        // The verb of "does X work" or "what helps" asks, it does not name; "how does X work"
+        // keeps it (How It Works sections), and so does a query of nothing else.
+        {"does gabapentin work for pain", "Query((Zgabapentin OR Zpain))"},
+        {"what helps burning feet", "Query((Zburn OR Zfeet))"},
+        {"how does gabapentin work", "Query((Zgabapentin OR Zwork))"},
+        {"help", "Query(Zhelp)"},
     }));
     CAPTURE(text);
     CHECK(f.describe(text, body_only()) == expected);

@@ -186,3 +186,14 @@ TEST_CASE("the best article's sections come even when they do not repeat the que
         CHECK_FALSE(hit.sections.front().matched.empty());
     }
 }
+
+TEST_CASE("does a medicine work: the medicine's own page first, not a page that says 'work'", "[content][search]") {
+    // With "work" searched as a word, Cancer Pain's treatment section (ibuprofen, nerve pain and
+    // "work") came first for both.
+    for (const char* q : {"does advil work for nerve pain", "will motrin help my nerve pain"}) {
+        INFO("query \"" << q << "\"");
+        const auto r = search(q, Grouping::section);
+        REQUIRE_FALSE(r.hits.empty());
+        CHECK(r.hits.front().article.id == "over-the-counter-pain-relievers");
+    }
+}

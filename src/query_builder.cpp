@@ -179,16 +179,21 @@ Xapian::Query kind_term(SectionKind kind) {
     return Xapian::Query(std::string(schema::kKindPrefix) + std::string(to_string(kind)));
 }
 
+// Whether any of the articles named by `names` (XN terms) has a section of `kind`.
+bool has_section_of_kind(const Xapian::Database& db, SectionKind kind, const std::vector<std::string>& names) {
+    Xapian::Enquire probe(db);
+    probe.set_query(Xapian::Query(Xapian::Query::OP_FILTER, kind_term(kind),
+                                  Xapian::Query(Xapian::Query::OP_OR, names.begin(), names.end())));
+    probe.set_weighting_scheme(Xapian::BoolWeight());
+    return !probe.get_mset(0, 1).empty();
+}
+
 // Sections of the named articles (`names`, XN terms) that are neither of the asked kind nor an
 // overview nor of a kind close to it; empty when the query names none, asks for what a thing is,
 // or the named articles have no section of the kind.
 Xapian::Query off_kind_sections(const Xapian::Database& db, SectionKind kind, const std::vector<std::string>& names) {
-    if (names.empty() || kind == SectionKind::definition) return {};
+    if (names.empty() || kind == SectionKind::definition || !has_section_of_kind(db, kind, names)) return {};
     const Xapian::Query named(Xapian::Query::OP_OR, names.begin(), names.end());
-    Xapian::Enquire probe(db);
-    probe.set_query(Xapian::Query(Xapian::Query::OP_FILTER, kind_term(kind), named));
-    probe.set_weighting_scheme(Xapian::BoolWeight());
-    if (probe.get_mset(0, 1).empty()) return {};
     std::vector<Xapian::Query> answering{kind_term(kind), kind_term(SectionKind::definition)};
     if (auto close = close_kind(kind)) answering.push_back(kind_term(*close));
     return Xapian::Query(Xapian::Query::OP_AND_NOT, named,
@@ -413,7 +418,11 @@ void add_name_intent(ParsedQuery& parsed, const Xapian::Database& db, const Quer
             if (!s.one_way) add_if_name(s.phrase.words);
     if (names.empty()) return;
     // A bare name asks what the thing is; with cues, the kind they ask for, of that article only.
-    if (!parsed.intent) parsed.intent = SectionKind::definition;
+    // Unless it has no section of the kind: "can neuropathy be reversed" names Neuropathic Pain,
+    // which has no outlook, so every article's outlook may answer.
+    const SectionKind kind = parsed.intent.value_or(SectionKind::definition);
+    if (!has_section_of_kind(db, kind, names)) return;
+    parsed.intent = kind;
     parsed.intent_names = std::move(names);
 }
 

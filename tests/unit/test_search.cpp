@@ -220,6 +220,20 @@ TEST_CASE("filler words are not read as part of the name asked about", "[search]
     CHECK(score_of(scoped, "carpal-tunnel-syndrome#treatment") < score_of(unscoped, "carpal-tunnel-syndrome#treatment"));
 }
 
+TEST_CASE("a named article without a section of the asked kind leaves every article's sections of it their boost",
+          "[search][intent]") {
+    Index index;
+    auto searcher = index.open();
+    // Guillain-Barré Syndrome (also called GBS) has no symptoms section: the others' may answer.
+    auto [scoped, unscoped] = with_and_without_scope(searcher, "GBS symptoms");
+    CHECK(score_of(scoped, "carpal-tunnel-syndrome#symptoms") ==
+          Approx(score_of(unscoped, "carpal-tunnel-syndrome#symptoms")));
+    CHECK(hit_ids(scoped) == hit_ids(unscoped));
+    // Carpal Tunnel Syndrome has one: there the scope holds.
+    auto [ct_scoped, ct_unscoped] = with_and_without_scope(searcher, "carpal tunnel syndrome symptoms");
+    CHECK(score_of(ct_scoped, "neuropathic-pain#symptoms") < score_of(ct_unscoped, "neuropathic-pain#symptoms"));
+}
+
 TEST_CASE("the intent context gives the asked-for kind a share of its article's match", "[search][intent]") {
     Index index;
     auto searcher = index.open();

@@ -12,10 +12,17 @@ namespace {
 // it asks whether the thing works, it names nothing to find. Counted as a word, it gave the
 // sections that happen to say "work" the coordination of a full match ("does advil work for
 // nerve pain": the Cancer Pain treatment section above the pain relievers' own page). "How does
-// X work" asks how, and its "work" finds the How It Works sections: kept.
+// X work" asks how, and its "work" finds the How It Works sections: kept. So do the second words
+// of "how long", "how much", "how many", "how often", "how soon" (MedQuAD's "How many people are
+// affected by ..." matched every section saying "many").
 bool is_question_verb(std::string_view word, const std::vector<std::string>& query_words, std::string_view language) {
     if (language == "es") return false;
     if (word == "help" || word == "helps") return true;
+    if (word == "long" || word == "much" || word == "many" || word == "often" || word == "soon") {
+        for (std::size_t i = 0; i + 1 < query_words.size(); ++i)
+            if (query_words[i] == "how" && query_words[i + 1] == word) return true;
+        return false;
+    }
     return (word == "work" || word == "works") && (query_words.empty() || query_words.front() != "how");
 }
 

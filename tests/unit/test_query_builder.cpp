@@ -58,6 +58,9 @@ TEST_CASE("query descriptions: words, phrases, synonyms, stopwords", "[query]") 
         {"how does gabapentin work", "Query((Zgabapentin OR Zwork))"},
         {"help", "Query(Zhelp)"},
         {"can pain spread", "Query((Zpain OR Zspread))"},  // "can", "could", "did" are function words too
+        // "how long", "how much", "how many", "how often", "how soon" ask; the word alone names
+        {"how long does pain last", "Query((Zpain OR Zlast))"},
+        {"long pain", "Query((Zlong OR Zpain))"},
     }));
     CAPTURE(text);
     CHECK(f.describe(text, body_only()) == expected);

@@ -8,14 +8,17 @@
 namespace medsearch {
 namespace {
 
-// The verb of a question about a treatment ("does ibuprofen work", "what helps burning feet"):
-// it asks whether the thing works, it names nothing to find. Counted as a word, it gave the
-// sections that happen to say "work" the coordination of a full match ("does advil work for
-// nerve pain": the Cancer Pain treatment section above the pain relievers' own page). "How does
-// X work" asks how, and its "work" finds the How It Works sections: kept. So do the second words
-// of "how long", "how much", "how many", "how often", "how soon" (MedQuAD's "How many people are
-// affected by ..." matched every section saying "many").
+// The verb of a question about a treatment ("does ibuprofen work", "what helps burning feet",
+// "qué medicamentos sirven"): it asks whether the thing works, it names nothing to find. Counted
+// as a word, it gave the sections that happen to say "work" the coordination of a full match
+// ("does advil work for nerve pain": the Cancer Pain treatment section above the pain relievers'
+// own page). "How does X work" asks how, and its "work" finds the How It Works sections: kept.
+// So do the second words of "how long", "how much", "how many", "how often", "how soon"
+// (MedQuAD's "How many people are affected by ..." matched every section saying "many").
 bool is_question_verb(std::string_view word, const std::vector<std::string>& query_words, std::string_view language) {
+    if (language != "en" && (word == "sirve" || word == "sirven" || word == "ayuda" || word == "ayudan" ||
+                             word == "funciona" || word == "funcionan"))
+        return true;
     if (language == "es") return false;
     if (word == "help" || word == "helps") return true;
     if (word == "long" || word == "much" || word == "many" || word == "often" || word == "soon") {

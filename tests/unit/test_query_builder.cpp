@@ -66,6 +66,12 @@ TEST_CASE("query descriptions: words, phrases, synonyms, stopwords", "[query]") 
     CHECK(f.describe(text, body_only()) == expected);
 }
 
+TEST_CASE("Spanish question verbs are dropped like English ones", "[query]") {
+    Fixture f;
+    CHECK(f.describe("¿qué medicamentos sirven para el dolor?", body_only("es")) == "Query((Zmedicament OR Zdolor))");
+    CHECK(f.describe("sirve", body_only("es")) == "Query(Zsirv)");
+}
+
 TEST_CASE("synonyms switched off leave the typed words alone", "[query]") {
     Fixture f;
     auto options = body_only();

@@ -9,7 +9,8 @@ namespace medsearch {
 namespace {
 
 // The verb of a question about a treatment ("does ibuprofen work", "what helps burning feet",
-// "qué medicamentos sirven"): it asks whether the thing works, it names nothing to find. Counted
+// "will quitting drinking fix it", "qué medicamentos sirven"): it asks whether the thing works,
+// it names nothing to find. Counted
 // as a word, it gave the sections that happen to say "work" the coordination of a full match
 // ("does advil work for nerve pain": the Cancer Pain treatment section above the pain relievers'
 // own page). "How does X work" asks how, and its "work" finds the How It Works sections: kept.
@@ -20,7 +21,7 @@ bool is_question_verb(std::string_view word, const std::vector<std::string>& que
                              word == "funciona" || word == "funcionan"))
         return true;
     if (language == "es") return false;
-    if (word == "help" || word == "helps") return true;
+    if (word == "help" || word == "helps" || word == "fix" || word == "fixes") return true;
     if (word == "long" || word == "much" || word == "many" || word == "often" || word == "soon") {
         for (std::size_t i = 0; i + 1 < query_words.size(); ++i)
             if (query_words[i] == "how" && query_words[i + 1] == word) return true;

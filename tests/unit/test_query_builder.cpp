@@ -55,6 +55,7 @@ TEST_CASE("query descriptions: words, phrases, synonyms, stopwords", "[query]") 
         // keeps it (How It Works sections), and so does a query of nothing else.
         {"does gabapentin work for pain", "Query((Zgabapentin OR Zpain))"},
         {"what helps burning feet", "Query((Zburn OR Zfeet))"},
+        {"what fixes burning feet", "Query((Zburn OR Zfeet))"},
         {"how does gabapentin work", "Query((Zgabapentin OR Zwork))"},
         {"help", "Query(Zhelp)"},
         {"can pain spread", "Query((Zpain OR Zspread))"},  // "can", "could", "did" are function words too

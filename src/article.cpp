@@ -15,7 +15,7 @@
 namespace medsearch {
 namespace {
 
-constexpr std::array<std::pair<SectionKind, std::string_view>, 12> kKindNames{{
+constexpr std::array<std::pair<SectionKind, std::string_view>, 13> kKindNames{{
     {SectionKind::definition, "definition"},
     {SectionKind::causes, "causes"},
     {SectionKind::risk_factors, "risk-factors"},
@@ -27,6 +27,7 @@ constexpr std::array<std::pair<SectionKind, std::string_view>, 12> kKindNames{{
     {SectionKind::inheritance, "inheritance"},
     {SectionKind::complications, "complications"},
     {SectionKind::research, "research"},
+    {SectionKind::frequency, "frequency"},
     {SectionKind::other, "other"},
 }};
 
@@ -70,6 +71,10 @@ constexpr HeadingRule kHeadingRules[] = {
     {"complicaciones", SectionKind::complications},
     {"research", SectionKind::research},
     {"investigacion", SectionKind::research},
+    {"frequency", SectionKind::frequency},
+    {"how-common", SectionKind::frequency},
+    {"prevalence", SectionKind::frequency},
+    {"frecuencia", SectionKind::frequency},
 };
 
 bool is_ascii_alnum(char c) noexcept {

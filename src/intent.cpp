@@ -73,6 +73,9 @@ const std::unordered_map<std::string_view, SectionKind>& cues() {
         // complications
         {"complication", SectionKind::complications}, {"complications", SectionKind::complications},
         {"complicaciones", SectionKind::complications},
+        // frequency
+        {"prevalence", SectionKind::frequency}, {"incidence", SectionKind::frequency},
+        {"prevalencia", SectionKind::frequency}, {"frecuencia", SectionKind::frequency},
         // research
         {"research", SectionKind::research}, {"trials", SectionKind::research},
         {"investigacion", SectionKind::research},
@@ -81,13 +84,18 @@ const std::unordered_map<std::string_view, SectionKind>& cues() {
 }
 
 // "does it go away", "will it get better", "se cura sola" ask about the outlook; "por qué"
-// (why) about causes; "clinical trials" about research.
+// (why) about causes; "how common", "many people" about the frequency; "clinical trials" about
+// research.
 std::optional<SectionKind> two_word_cue(std::string_view a, std::string_view b) {
     if (((a == "go" || a == "goes" || a == "going") && b == "away") ||
         ((a == "get" || a == "gets" || a == "getting") && b == "better") || (a == "cura" && b == "sola") ||
         (a == "se" && b == "quita"))
         return SectionKind::outlook;
     if (a == "por" && b == "que") return SectionKind::causes;  // "¿por qué?", folded: why
+    // "how common is it", "how many people have it", "¿qué tan común es?"
+    if ((a == "how" && (b == "common" || b == "rare")) || (a == "many" && b == "people") ||
+        (a == "tan" && (b == "comun" || b == "frecuente")))
+        return SectionKind::frequency;
     if ((a == "clinical" && (b == "trial" || b == "trials")) || (a == "ensayos" && (b == "clinicos" || b == "clinico")))
         return SectionKind::research;
     return std::nullopt;

@@ -23,6 +23,7 @@ TEST_CASE("section kinds print as their JSON names and parse back", "[article]")
         {SectionKind::inheritance, "inheritance"},
         {SectionKind::complications, "complications"},
         {SectionKind::research, "research"},
+        {SectionKind::frequency, "frequency"},
         {SectionKind::other, "other"},
     }));
     CHECK(medsearch::to_string(kind) == name);
@@ -87,6 +88,10 @@ TEST_CASE("kind_from_heading follows the table of docs/content-format.md", "[art
         {"Complicaciones", SectionKind::complications},
         {"Research", SectionKind::research},
         {"Investigación", SectionKind::research},
+        {"Frequency", SectionKind::frequency},
+        {"How Common Is It?", SectionKind::frequency},
+        {"Prevalence", SectionKind::frequency},
+        {"Frecuencia", SectionKind::frequency},
         // anything else, including near misses: only whole leading words count
         {"Side Effects", SectionKind::other},
         {"Risks", SectionKind::other},

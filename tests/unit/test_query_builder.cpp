@@ -167,6 +167,10 @@ TEST_CASE("section intent from cue words, English and Spanish", "[query][intent]
         {"¿qué es la neuralgia?", "definition"},
         {"clinical trials for small fiber neuropathy", "research"},
         {"ensayos clínicos de neuralgia", "research"},
+        {"how common is carpal tunnel syndrome", "frequency"},
+        {"How many people are affected by CIDP?", "frequency"},
+        {"¿qué tan común es la ciática?", "frequency"},
+        {"prevalence of neuropathy", "frequency"},
         {"burning feet", "none"},
     }));
     CAPTURE(text);

@@ -515,7 +515,7 @@ TEST_CASE("article_hash is stable and sees every field", "[reindex]") {
     // manifest must survive compilers, machines and library upgrades.
     CHECK(article_hash(a) == article_hash(a));
     const auto golden = article_hash(a);
-    CHECK(golden == 0x3d73911ec1b01c2dULL);  // index format 3
+    CHECK(golden == 0xe795ae289a734d22ULL);  // index format 4
     Article b = a;
     b.sections[0].text += " ";
     CHECK(article_hash(b) != golden);

@@ -101,13 +101,17 @@ std::optional<SectionKind> two_word_cue(std::string_view a, std::string_view b) 
     return std::nullopt;
 }
 
-// "why do I need an EMG", "why am I on gabapentin", "why does exercise help": the reason for a
-// test or a treatment, which its own page gives, not the causes of a condition.
+// "why do I need an EMG", "why am I on gabapentin", "why does exercise help", "¿por qué tomo
+// gabapentina?": the reason for a test or a treatment, which its own page gives, not the causes
+// of a condition.
 bool asks_why_a_treatment(const std::vector<std::string>& words) {
     for (std::size_t i = 0; i < words.size(); ++i) {
         const auto& w = words[i];
         if (w == "need" || w == "needs" || w == "needed" || w == "help" || w == "helps" || w == "check" ||
             w == "checked" || w == "prescribed" || w == "ordered" || w == "recommended")
+            return true;
+        if (w == "necesito" || w == "necesita" || w == "tomo" || w == "tomar" || w == "recetaron" ||
+            w == "receto" || w == "ayuda" || w == "sirve" || w == "mandaron")
             return true;
         if (i + 1 < words.size() && (w == "have" || w == "has") && words[i + 1] == "to") return true;
         if (i + 2 < words.size() && w == "am" && words[i + 1] == "i" && words[i + 2] == "on") return true;
@@ -127,8 +131,10 @@ std::optional<SectionKind> detect_intent(const std::vector<std::string>& words) 
         if (w == "why" && why_treated) continue;
         if (auto it = cues().find(w); it != cues().end()) return it->second;
     }
-    for (std::size_t i = 0; i + 1 < words.size(); ++i)
+    for (std::size_t i = 0; i + 1 < words.size(); ++i) {
+        if (why_treated && words[i] == "por" && words[i + 1] == "que") continue;
         if (auto kind = two_word_cue(words[i], words[i + 1])) return kind;
+    }
     // "what is X", "what are X", "qué es X", "meaning of X": a definition.
     for (std::size_t i = 0; i + 1 < words.size(); ++i) {
         const auto& a = words[i];

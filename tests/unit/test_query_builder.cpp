@@ -163,6 +163,8 @@ TEST_CASE("section intent from cue words, English and Spanish", "[query][intent]
         {"why am i on gabapentin", "none"},
         {"why does exercise help nerve pain", "none"},
         {"why do I have to take it with food", "none"},
+        {"¿por qué tomo gabapentina?", "none"},
+        {"¿por qué me arde la cara?", "causes"},
         {"síntomas del túnel carpiano", "symptoms"},
         {"¿qué es la neuralgia?", "definition"},
         {"clinical trials for small fiber neuropathy", "research"},

@@ -8,19 +8,20 @@
 namespace medsearch {
 namespace {
 
-// The verb of a question about a treatment ("does ibuprofen work", "what helps burning feet",
-// "will quitting drinking fix it", "qué medicamentos sirven"): it asks whether the thing works,
-// it names nothing to find. Counted
-// as a word, it gave the sections that happen to say "work" the coordination of a full match
-// ("does advil work for nerve pain": the Cancer Pain treatment section above the pain relievers'
-// own page). "How does X work" asks how, and its "work" finds the How It Works sections: kept.
-// So do the second words of "how long", "how much", "how many", "how often", "how soon"
-// (MedQuAD's "How many people are affected by ..." matched every section saying "many").
-bool is_question_verb(std::string_view word, const std::vector<std::string>& query_words, std::string_view language) {
-    if (language != "en" && (word == "sirve" || word == "sirven" || word == "ayuda" || word == "ayudan" ||
-                             word == "funciona" || word == "funcionan"))
+// Words that frame a question instead of naming what it is about. The verb of "does ibuprofen
+// work", "what helps burning feet", "will quitting drinking fix it", "qué medicamentos sirven"
+// asks whether a thing works; counted as a word, it gave the sections that happen to say "work"
+// the coordination of a full match ("does advil work for nerve pain": the Cancer Pain treatment
+// section above the pain relievers' own page). "How does X work" asks how, and its "work" finds
+// the How It Works sections: kept. The second words of "how long", "how much", "how many", "how
+// often", "how soon" go too (MedQuAD's "How many people are affected by ..." matched every
+// section saying "many").
+bool is_question_word(std::string_view word, const std::vector<std::string>& query_words, std::string_view language) {
+    const bool english = language != "es", spanish = language != "en";
+    if (spanish && (word == "sirve" || word == "sirven" || word == "ayuda" || word == "ayudan" ||
+                    word == "funciona" || word == "funcionan"))
         return true;
-    if (language == "es") return false;
+    if (!english) return false;
     if (word == "help" || word == "helps" || word == "fix" || word == "fixes") return true;
     if (word == "long" || word == "much" || word == "many" || word == "often" || word == "soon") {
         for (std::size_t i = 0; i + 1 < query_words.size(); ++i)
@@ -278,7 +279,7 @@ ParsedQuery parse_query(std::string_view text, Analyzer& analyzer, const Synonym
     auto is_noise = [&](const QueryPart& p) {
         return !p.quoted && p.synonyms.empty() && p.words.size() == 1 &&
                (is_stopword(p.words[0], options.language) ||
-                is_question_verb(p.words[0], all_words, options.language));
+                is_question_word(p.words[0], all_words, options.language));
     };
     bool all_noise = std::all_of(parsed.parts.begin(), parsed.parts.end(), is_noise);
     if (!all_noise) std::erase_if(parsed.parts, is_noise);

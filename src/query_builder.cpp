@@ -201,10 +201,11 @@ bool has_section_of_kind(const Xapian::Database& db, SectionKind kind, const std
 }
 
 // Sections of the named articles (`names`, XN terms) that are neither of the asked kind nor an
-// overview nor of a kind close to it; empty when the query names none, asks for what a thing is,
-// or the named articles have no section of the kind.
-Xapian::Query off_kind_sections(const Xapian::Database& db, SectionKind kind, const std::vector<std::string>& names) {
-    if (names.empty() || kind == SectionKind::definition || !has_section_of_kind(db, kind, names)) return {};
+// overview nor of a kind close to it; empty when the query names none or asks for what a thing
+// is. `names` come from add_name_intent, which keeps them only when those articles have a
+// section of the kind, so no probe is needed here.
+Xapian::Query off_kind_sections(SectionKind kind, const std::vector<std::string>& names) {
+    if (names.empty() || kind == SectionKind::definition) return {};
     const Xapian::Query named(Xapian::Query::OP_OR, names.begin(), names.end());
     std::vector<Xapian::Query> answering{kind_term(kind), kind_term(SectionKind::definition)};
     if (auto close = close_kind(kind)) answering.push_back(kind_term(*close));
@@ -335,7 +336,7 @@ ContextBoost context_boost(const Xapian::Database& db, const Xapian::Query& quer
     const bool kind_context = kind && ranking.intent_context > 0;
     if ((!article && !kind_context) || query.empty()) return boost;
     const Xapian::Query off = article && kind && ranking.named_offkind_context < 1
-                                  ? off_kind_sections(db, *kind, names) : Xapian::Query();
+                                  ? off_kind_sections(*kind, names) : Xapian::Query();
     Xapian::Enquire enquire(db);
     enquire.set_query(query);
     enquire.set_weighting_scheme(bm25_weight(ranking));

@@ -77,9 +77,10 @@ Xapian::BM25Weight bm25_weight(const RankingParams& ranking);
 //   sections of that kind. Relative to how well the article matches, the boost means as much in
 //   a corpus where every article has an overview as in one where few have a prognosis; the
 //   XK term's own weight (intent_weight) shrinks with the kind's frequency.
-// `names` (the XN terms of the articles the query names, ParsedQuery::intent_names) with a kind
-// asked for: those articles' sections that cannot answer it (another kind, not a close one, not
-// the overview) keep only named_offkind_context of their article context.
+// `names` (the XN terms of the articles the query names, ParsedQuery::intent_names, which
+// add_name_intent sets only when those articles have a section of `kind`) with a kind asked for:
+// those articles' sections that cannot answer it (another kind, not a close one, not the
+// overview) keep only named_offkind_context of their article context.
 // Either is empty when switched off (weight 0, `article` false, no kind) or nothing matches.
 struct ContextBoost {
     Xapian::Query article;

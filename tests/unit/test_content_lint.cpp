@@ -115,6 +115,22 @@ std::vector<std::string> words_of(const std::string& text, Analyzer& analyzer) {
     return analyse_entry(text, analyzer).words;
 }
 
+// The words of every title, other name, heading and section text of corpus/, in `language` only
+// when one is given, for has_phrase().
+std::vector<std::vector<std::string>> corpus_texts(Analyzer& analyzer, const std::string& language = "") {
+    std::vector<std::vector<std::string>> texts;
+    for (const auto& a : corpus().articles) {
+        if (!language.empty() && a.language != language) continue;
+        texts.push_back(words_of(a.title, analyzer));
+        for (const auto& n : a.also_called) texts.push_back(words_of(n, analyzer));
+        for (const auto& s : a.sections) {
+            texts.push_back(words_of(s.heading, analyzer));
+            texts.push_back(words_of(s.text, analyzer));
+        }
+    }
+    return texts;
+}
+
 // Whether the words of `entry` stand together in one of `texts` (each a words_of() result).
 bool has_phrase(const std::vector<std::vector<std::string>>& texts, const std::string& entry, Analyzer& analyzer) {
     const auto phrase = words_of(entry, analyzer);
@@ -356,16 +372,7 @@ TEST_CASE("no lay.txt rule points at words the English corpus never uses", "[con
 
 TEST_CASE("every one-way rule of spanish.txt points at a phrase the Spanish articles use", "[content]") {
     Analyzer analyzer;
-    std::vector<std::vector<std::string>> texts;  // Spanish titles, other names, headings and text
-    for (const auto& a : corpus().articles) {
-        if (a.language != "es") continue;
-        texts.push_back(words_of(a.title, analyzer));
-        for (const auto& n : a.also_called) texts.push_back(words_of(n, analyzer));
-        for (const auto& s : a.sections) {
-            texts.push_back(words_of(s.heading, analyzer));
-            texts.push_back(words_of(s.text, analyzer));
-        }
-    }
+    const auto texts = corpus_texts(analyzer, "es");
     REQUIRE(texts.size() > 20);
 
     auto f = load_synonyms("spanish.txt", analyzer);
@@ -636,15 +643,7 @@ TEST_CASE("no vocabulary entry is a judged or held-out query, unless it is a ter
     // Neuropathic Pain (its source's example of nerve pain), which only a rule does.
     const std::set<std::vector<std::string>> required = {words_of("jolts of pain in my jaw", analyzer),
                                                           words_of("pins and needles socks", analyzer)};
-    std::vector<std::vector<std::string>> texts;  // every title, other name, heading and text
-    for (const auto& a : corpus().articles) {
-        texts.push_back(words_of(a.title, analyzer));
-        for (const auto& x : a.also_called) texts.push_back(words_of(x, analyzer));
-        for (const auto& s : a.sections) {
-            texts.push_back(words_of(s.heading, analyzer));
-            texts.push_back(words_of(s.text, analyzer));
-        }
-    }
+    const auto texts = corpus_texts(analyzer);
     std::map<std::vector<std::string>, std::string> queries;  // folded words -> qid
     for (const char* name : {"judged.jsonl", "heldout.jsonl"}) {
         std::ifstream in(kRoot / "tests" / "relevance" / name);

@@ -118,7 +118,7 @@ int explain(const std::string& db_path, const std::string& text, std::size_t siz
             if (w > 0) std::printf("      %7.3f  %s\n", w, c.label.c_str());
         }
         if (!plan.boost.empty()) {
-            double w = weight_in(db, plan.boost, id_term, options.ranking);
+            double w = weight_in(db, plan.earned_boost(), id_term, options.ranking);
             sum += w;
             if (w > 0) std::printf("      %7.3f  %s\n", w, plan.boost_label.c_str());
         }

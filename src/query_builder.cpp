@@ -86,12 +86,15 @@ Xapian::Query unit_query(const std::vector<std::string>& words, const Fields& fi
 
 // The meaningful words of an unquoted multi-word part, searched loosely: "can't feel my
 // fingers" should still find "numb fingers" when the phrase itself is nowhere in the text.
+// `cue` (per word, may be empty) with `cues`: only the intent's cue words, or only the others.
 Xapian::Query loose_words(const QueryPart& part, const Fields& fields, Analyzer& analyzer,
-                          const std::vector<std::string>& languages, double weight) {
+                          const std::vector<std::string>& languages, double weight,
+                          const std::vector<bool>& cue = {}, bool cues = false) {
     if (part.quoted || part.words.size() < 2) return Xapian::Query();
     std::vector<Xapian::Query> words;
-    for (const auto& w : part.words)
-        if (!is_stopword(w, "")) words.push_back(unit_query({w}, fields, analyzer, languages));
+    for (std::size_t i = 0; i < part.words.size(); ++i)
+        if (!is_stopword(part.words[i], "") && (cue.empty() ? !cues : cue[i] == cues))
+            words.push_back(unit_query({part.words[i]}, fields, analyzer, languages));
     if (words.empty()) return Xapian::Query();
     return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
                          Xapian::Query(Xapian::Query::OP_OR, words.begin(), words.end()), weight);
@@ -103,16 +106,21 @@ enum class ExactBonus { added, left_out };
 // abbreviation's expansion, is the same term as the typed form.
 bool points_at_article(const SynonymMap::Expansion& s) { return s.one_way && !s.abbreviation; }
 
+// The weight of a multi-word part's loose words. A lay description (found only through one-way
+// rules) is seldom in any text: its words carry it.
+double loose_weight(const QueryPart& part, const RankingParams& ranking) {
+    const bool lay = !part.synonyms.empty() && std::all_of(part.synonyms.begin(), part.synonyms.end(), points_at_article);
+    return lay ? ranking.lay_word_weight : ranking.loose_weight;
+}
+
 // A part in `fields`: its typed form and its equivalents (in `synonym_fields` only) as one
 // OP_SYNONYM with a bonus for the typed form, the targets of one-way rules at one_way_weight,
-// and the loose words of a multi-word part.
+// and the loose words of a multi-word part but for its cue words (`cue`, per word; may be empty).
 Xapian::Query field_query(const QueryPart& part, const Fields& fields, const Fields& synonym_fields,
                           Analyzer& analyzer, const std::vector<std::string>& languages, const RankingParams& ranking,
-                          ExactBonus bonus = ExactBonus::added) {
+                          ExactBonus bonus = ExactBonus::added, const std::vector<bool>& cue = {}) {
     Xapian::Query typed = unit_query(part.words, fields, analyzer, languages);
-    // A lay description (found only through one-way rules) is seldom in any text: its words carry it.
-    const bool lay = !part.synonyms.empty() && std::all_of(part.synonyms.begin(), part.synonyms.end(), points_at_article);
-    Xapian::Query loose = loose_words(part, fields, analyzer, languages, lay ? ranking.lay_word_weight : ranking.loose_weight);
+    Xapian::Query loose = loose_words(part, fields, analyzer, languages, loose_weight(part, ranking), cue);
     if (part.synonyms.empty() || synonym_fields.empty())
         return loose.empty() ? typed : Xapian::Query(Xapian::Query::OP_OR, typed, loose);
     std::vector<Xapian::Query> alternatives{typed}, pointers;
@@ -394,17 +402,28 @@ bool whole_best_article(const ParsedQuery& parsed, const RankingParams& ranking)
            std::none_of(parsed.parts.begin(), parsed.parts.end(), [](const QueryPart& p) { return p.quoted; });
 }
 
-std::vector<bool> cue_parts(const ParsedQuery& parsed) {
+namespace {
+
+// For each part, for each word: whether it is a cue word of the intent; none in quoted parts.
+std::vector<std::vector<bool>> cue_words(const ParsedQuery& parsed) {
     std::vector<std::string> all_words;
-    std::vector<std::size_t> first;  // index in all_words of each part's first word
-    for (const auto& p : parsed.parts) {
-        first.push_back(all_words.size());
-        all_words.insert(all_words.end(), p.words.begin(), p.words.end());
-    }
+    for (const auto& p : parsed.parts) all_words.insert(all_words.end(), p.words.begin(), p.words.end());
     const std::vector<bool> cue = intent_cues(all_words);
+    std::vector<std::vector<bool>> out;
+    auto next = cue.begin();
+    for (const auto& p : parsed.parts) {
+        out.emplace_back(next, next + std::ptrdiff_t(p.words.size()));
+        if (p.quoted) out.back().assign(p.words.size(), false);
+        next += std::ptrdiff_t(p.words.size());
+    }
+    return out;
+}
+
+}  // namespace
+
+std::vector<bool> cue_parts(const ParsedQuery& parsed) {
     std::vector<bool> out;
-    for (std::size_t i = 0; i < parsed.parts.size(); ++i)
-        out.push_back(!parsed.parts[i].quoted && parsed.parts[i].words.size() == 1 && cue[first[i]]);
+    for (const auto& words : cue_words(parsed)) out.push_back(words.size() == 1 && words[0]);
     return out;
 }
 
@@ -457,30 +476,47 @@ QueryPlan plan_query(const ParsedQuery& parsed, Analyzer& analyzer, const QueryO
     // of Human T-cell leukemia virus type 2 ?": 52 ms, 5 ms without).
     const bool coordinate = options.field_boosts && r.coord_weight > 0 && parsed.parts.size() > 1;
     std::vector<Xapian::Query> texts;
+    // The intent's cue words: sections matching only them do not earn its boost (combined()).
+    const std::vector<std::vector<bool>> cues =
+        options.intent && parsed.intent ? cue_words(parsed) : std::vector<std::vector<bool>>(parsed.parts.size());
+    auto only_cues = [&](std::size_t p) { return !cues[p].empty() && std::all_of(cues[p].begin(), cues[p].end(), std::identity()); };
     for (std::size_t p = 0; p < parsed.parts.size(); ++p) {
         const auto& part = parsed.parts[p];
+        // Some cue words inside a longer part ("test" of "monofilament test"): searched loosely apart.
+        const std::vector<bool>& cue = only_cues(p) ? std::vector<bool>{} : cues[p];
         if (!options.field_boosts) {
             plan.components.push_back(
                 QueryComponent{"body: " + part.typed, p, field_query(part, body, body, analyzer, languages, r)});
             continue;
         }
+        const auto added = ExactBonus::added;
         plan.components.push_back(
-            QueryComponent{"text: " + part.typed, p, field_query(part, all, expanded, analyzer, languages, r)});
+            QueryComponent{"text: " + part.typed, p, field_query(part, all, expanded, analyzer, languages, r, added, cue)});
         if (coordinate)
             texts.push_back(field_query(part, all, expanded, analyzer, languages, r, ExactBonus::left_out));
         if (r.heading_weight > 0)
             plan.components.push_back(QueryComponent{
                 "heading: " + part.typed, p,
                 Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
-                              field_query(part, heading, heading, analyzer, languages, r), r.heading_weight)});
+                              field_query(part, heading, heading, analyzer, languages, r, added, cue), r.heading_weight)});
         if (r.title_weight > 0)
             plan.components.push_back(QueryComponent{
                 "title: " + part.typed, p,
                 Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
-                              field_query(part, title, r.title_synonyms ? title : Fields{}, analyzer, languages, r),
+                              field_query(part, title, r.title_synonyms ? title : Fields{}, analyzer, languages, r, added, cue),
                               r.title_weight)});
+        // The cue words left out above, in the same fields at the same weights.
+        std::vector<Xapian::Query> cue_fields;
+        for (auto [fields, weight] : {std::pair{&all, 1.0}, {&heading, r.heading_weight}, {&title, r.title_weight}}) {
+            Xapian::Query q = loose_words(part, *fields, analyzer, languages, loose_weight(part, r), cue, true);
+            if (!q.empty() && weight > 0) cue_fields.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, q, weight);
+        }
+        if (!cue_fields.empty())
+            plan.components.push_back(QueryComponent{
+                "cue words of " + part.typed, p, Xapian::Query(Xapian::Query::OP_OR, cue_fields.begin(), cue_fields.end()), true});
     }
     if (plan.components.empty()) return plan;
+    for (auto& c : plan.components) c.cue = c.cue || only_cues(c.part);
     if (coordinate)
         plan.components.push_back(QueryComponent{
             "coordination", QueryComponent::kWholeQuery,
@@ -501,27 +537,56 @@ QueryPlan plan_query(const ParsedQuery& parsed, Analyzer& analyzer, const QueryO
     return plan;
 }
 
-Xapian::Query QueryPlan::combined() const {
-    // The fields of one part form one OR, so descriptions read part by part.
+namespace {
+
+// The components `wanted` keeps, the fields of one part as one OR (so descriptions read part by
+// part), all of them ORed; empty when it keeps none.
+template <typename Keep>
+Xapian::Query join_components(const std::vector<QueryComponent>& components, Keep wanted) {
     std::vector<Xapian::Query> groups;
     for (std::size_t i = 0; i < components.size();) {
+        if (!wanted(components[i])) {
+            ++i;
+            continue;
+        }
+        std::vector<Xapian::Query> fields{components[i].query};
         std::size_t j = i + 1;
         if (components[i].part != QueryComponent::kWholeQuery)
-            while (j < components.size() && components[j].part == components[i].part) ++j;
-        if (j - i == 1) {
-            groups.push_back(components[i].query);
-        } else {
-            std::vector<Xapian::Query> fields;
-            for (std::size_t k = i; k < j; ++k) fields.push_back(components[k].query);
-            groups.emplace_back(Xapian::Query::OP_OR, fields.begin(), fields.end());
-        }
+            for (; j < components.size() && components[j].part == components[i].part && wanted(components[j]); ++j)
+                fields.push_back(components[j].query);
+        groups.push_back(fields.size() == 1 ? fields[0] : Xapian::Query(Xapian::Query::OP_OR, fields.begin(), fields.end()));
         i = j;
     }
     if (groups.empty()) return Xapian::Query();
-    Xapian::Query query = groups.size() == 1 ? groups[0] : Xapian::Query(Xapian::Query::OP_OR, groups.begin(), groups.end());
+    return groups.size() == 1 ? groups[0] : Xapian::Query(Xapian::Query::OP_OR, groups.begin(), groups.end());
+}
+
+// What the query asks about, which earns the intent boost, and its cue words alone, which do
+// not: the Restless Legs diagnosis section says "test", not "monofilament test". The whole-query
+// bonuses go with the subject; a query of cue words only ("symptoms") is all subject.
+std::pair<Xapian::Query, Xapian::Query> split_cues(const std::vector<QueryComponent>& components) {
+    const bool subject = std::any_of(components.begin(), components.end(), [](const QueryComponent& c) {
+        return c.part != QueryComponent::kWholeQuery && !c.cue;
+    });
+    auto is_cue = [&](const QueryComponent& c) { return subject && c.cue; };
+    return {join_components(components, [&](const QueryComponent& c) { return !is_cue(c); }),
+            join_components(components, is_cue)};
+}
+
+}  // namespace
+
+Xapian::Query QueryPlan::combined() const {
+    auto [subject, cues] = split_cues(components);
     // AND_MAYBE: the boost adds weight to sections that match anyway, and finds none by itself.
-    if (!boost.empty()) query = Xapian::Query(Xapian::Query::OP_AND_MAYBE, query, boost);
-    return query;
+    if (!boost.empty()) subject = Xapian::Query(Xapian::Query::OP_AND_MAYBE, subject, boost);
+    if (cues.empty()) return subject;
+    return Xapian::Query(Xapian::Query::OP_OR, subject, cues);
+}
+
+Xapian::Query QueryPlan::earned_boost() const {
+    auto [subject, cues] = split_cues(components);
+    if (boost.empty() || cues.empty()) return boost;
+    return Xapian::Query(Xapian::Query::OP_FILTER, boost, subject);
 }
 
 Xapian::Query build_query(const ParsedQuery& parsed, Analyzer& analyzer, const QueryOptions& options) {

@@ -116,13 +116,18 @@ struct QueryComponent {
     std::string label;  // "body: nerve pain", "title: nerve pain", "coordination", "names"
     std::size_t part;   // index into ParsedQuery::parts, or kWholeQuery
     Xapian::Query query;
+    // Only the intent's cue words ("test" of "monofilament test", "recovery"): a section that
+    // matches nothing else does not earn the intent boost.
+    bool cue = false;
 };
 
 struct QueryPlan {
     std::vector<QueryComponent> components;
     std::string boost_label;  // "intent: treatment"
-    Xapian::Query boost;      // adds weight only where the components match; may be empty
+    Xapian::Query boost;      // adds weight only where the non-cue components match; may be empty
     Xapian::Query combined() const;
+    // The boost where it applies: sections matching a non-cue component (for explanations).
+    Xapian::Query earned_boost() const;
 };
 
 QueryPlan plan_query(const ParsedQuery& parsed, Analyzer& analyzer, const QueryOptions& options);

@@ -119,6 +119,14 @@ bool asks_why_a_treatment(const std::vector<std::string>& words) {
     return false;
 }
 
+// A medicine named without a question word ("medicine for pain after a stroke") asks for the
+// treatment; any other cue says more ("medications that cause neuropathy": causes).
+bool is_medicine_word(std::string_view w) {
+    return w == "medicine" || w == "medicines" || w == "medication" || w == "medications" || w == "meds" ||
+           w == "pills" || w == "tablets" || w == "medicamento" || w == "medicamentos" || w == "medicina" ||
+           w == "pastillas";
+}
+
 bool is_definition_word(std::string_view w) {
     return w == "meaning" || w == "define" || w == "definition" || w == "significa";
 }
@@ -135,6 +143,8 @@ std::optional<SectionKind> detect_intent(const std::vector<std::string>& words) 
         if (why_treated && words[i] == "por" && words[i + 1] == "que") continue;
         if (auto kind = two_word_cue(words[i], words[i + 1])) return kind;
     }
+    for (const auto& w : words)
+        if (is_medicine_word(w) && !why_treated) return SectionKind::treatment;
     // "what is X", "what are X", "qué es X", "meaning of X": a definition.
     for (std::size_t i = 0; i + 1 < words.size(); ++i) {
         const auto& a = words[i];

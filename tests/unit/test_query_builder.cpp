@@ -74,7 +74,8 @@ TEST_CASE("query descriptions: words, phrases, synonyms, stopwords", "[query]") 
 
 TEST_CASE("Spanish question verbs are dropped like English ones", "[query]") {
     Fixture f;
-    CHECK(f.describe("¿qué medicamentos sirven para el dolor?", body_only("es")) == "Query((Zmedicament OR Zdolor))");
+    CHECK(f.describe("¿qué medicamentos sirven para el dolor?", body_only("es")) ==
+          "Query(((Zmedicament OR Zdolor) AND_MAYBE 1.5 * XKtreatment))");
     CHECK(f.describe("sirve", body_only("es")) == "Query(Zsirv)");
 }
 
@@ -179,6 +180,11 @@ TEST_CASE("section intent from cue words, English and Spanish", "[query][intent]
         {"¿qué tan común es la ciática?", "frequency"},
         {"prevalence of neuropathy", "frequency"},
         {"burning feet", "none"},
+        // A medicine asks for the treatment unless another cue says more or it asks why.
+        {"medicine for pain after a stroke", "treatment"},
+        {"pastillas para el dolor de nervios", "treatment"},
+        {"medications that cause neuropathy", "causes"},
+        {"why am i on a seizure medicine", "none"},
     }));
     CAPTURE(text);
     CHECK(kind_of(text) == expected);

@@ -84,8 +84,9 @@ const std::unordered_map<std::string_view, SectionKind>& cues() {
 }
 
 // "does it go away", "will it get better", "se cura sola" ask about the outlook; "por qué"
-// (why) about causes; "how common", "many people" about the frequency; "clinical trials" about
-// research.
+// (why) about causes; "who gets", "more likely" about risk factors; "what helps", "get rid of"
+// about the treatment; "how common", "many people" about the frequency; "clinical trials"
+// about research.
 std::optional<SectionKind> two_word_cue(std::string_view a, std::string_view b) {
     if (((a == "go" || a == "goes" || a == "going") && b == "away") ||
         ((a == "get" || a == "gets" || a == "getting") && b == "better") || (a == "cura" && b == "sola") ||
@@ -96,6 +97,10 @@ std::optional<SectionKind> two_word_cue(std::string_view a, std::string_view b) 
     if ((a == "how" && (b == "common" || b == "rare")) || (a == "many" && b == "people") ||
         (a == "tan" && (b == "comun" || b == "frecuente")))
         return SectionKind::frequency;
+    if (((a == "more" || a == "most") && b == "likely") || (a == "who" && (b == "gets" || b == "get")))
+        return SectionKind::risk_factors;
+    if ((a == "what" && (b == "helps" || b == "help")) || (a == "get" && b == "rid"))
+        return SectionKind::treatment;
     if ((a == "clinical" && (b == "trial" || b == "trials")) || (a == "ensayos" && (b == "clinicos" || b == "clinico")))
         return SectionKind::research;
     return std::nullopt;

@@ -59,7 +59,7 @@ TEST_CASE("query descriptions: words, phrases, synonyms, stopwords", "[query]") 
         // The verb of "does X work" or "what helps" asks, it does not name; "how does X work"
         // keeps it (How It Works sections), and so does a query of nothing else.
         {"does gabapentin work for pain", "Query((Zgabapentin OR Zpain))"},
-        {"what helps burning feet", "Query((Zburn OR Zfeet))"},
+        {"what helps burning feet", "Query(((Zburn OR Zfeet) AND_MAYBE 1.5 * XKtreatment))"},
         {"what fixes burning feet", "Query((Zburn OR Zfeet))"},
         {"how does gabapentin work", "Query((Zgabapentin OR Zwork))"},
         {"help", "Query(Zhelp)"},
@@ -185,6 +185,11 @@ TEST_CASE("section intent from cue words, English and Spanish", "[query][intent]
         {"pastillas para el dolor de nervios", "treatment"},
         {"medications that cause neuropathy", "causes"},
         {"why am i on a seizure medicine", "none"},
+        {"who is more likely to get shingles pain", "risk-factors"},
+        {"who gets trigeminal neuralgia", "risk-factors"},
+        {"what helps burning feet", "treatment"},
+        {"how to get rid of pins and needles", "treatment"},
+        {"does ibuprofen help nerve pain", "none"},  // whether it works: its own page answers
     }));
     CAPTURE(text);
     CHECK(kind_of(text) == expected);

@@ -38,7 +38,7 @@ const std::unordered_map<std::string_view, SectionKind>& cues() {
         {"diagnosis", SectionKind::diagnosis}, {"diagnosing", SectionKind::diagnosis},
         {"test", SectionKind::diagnosis}, {"tests", SectionKind::diagnosis},
         {"tested", SectionKind::diagnosis}, {"testing", SectionKind::diagnosis},
-        {"exams", SectionKind::diagnosis},
+        {"exams", SectionKind::diagnosis}, {"confirm", SectionKind::diagnosis}, {"confirmed", SectionKind::diagnosis},
         {"diagnostico", SectionKind::diagnosis}, {"diagnosticar", SectionKind::diagnosis},
         {"prueba", SectionKind::diagnosis}, {"pruebas", SectionKind::diagnosis},
         {"examen", SectionKind::diagnosis}, {"examenes", SectionKind::diagnosis},

@@ -149,6 +149,7 @@ TEST_CASE("section intent from cue words, English and Spanish", "[query][intent]
         {"outlook for guillain barre", "outlook"},
         {"can diabetic neuropathy be prevented", "prevention"},
         {"how is CIDP diagnosed", "diagnosis"},
+        {"how is GBS confirmed", "diagnosis"},
         {"what is allodynia", "definition"},
         {"can neuropathy be reversed", "outlook"},
         {"does phantom pain go away", "outlook"},

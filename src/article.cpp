@@ -15,7 +15,7 @@
 namespace medsearch {
 namespace {
 
-constexpr std::array<std::pair<SectionKind, std::string_view>, 13> kKindNames{{
+constexpr std::array<std::pair<SectionKind, std::string_view>, 14> kKindNames{{
     {SectionKind::definition, "definition"},
     {SectionKind::causes, "causes"},
     {SectionKind::risk_factors, "risk-factors"},
@@ -25,6 +25,7 @@ constexpr std::array<std::pair<SectionKind, std::string_view>, 13> kKindNames{{
     {SectionKind::prevention, "prevention"},
     {SectionKind::outlook, "outlook"},
     {SectionKind::inheritance, "inheritance"},
+    {SectionKind::genetic_changes, "genetic-changes"},
     {SectionKind::complications, "complications"},
     {SectionKind::research, "research"},
     {SectionKind::frequency, "frequency"},
@@ -43,6 +44,7 @@ constexpr HeadingRule kHeadingRules[] = {
     {"what-are", SectionKind::definition},
     {"resumen", SectionKind::definition},
     {"que-es", SectionKind::definition},
+    {"causas-geneticas", SectionKind::genetic_changes},  // before "causas": genetic causes
     {"causes", SectionKind::causes},
     {"cause", SectionKind::causes},
     {"causas", SectionKind::causes},
@@ -65,7 +67,9 @@ constexpr HeadingRule kHeadingRules[] = {
     {"prognosis", SectionKind::outlook},
     {"pronostico", SectionKind::outlook},
     {"inheritance", SectionKind::inheritance},
-    {"genetic-changes", SectionKind::inheritance},
+    {"genetic-changes", SectionKind::genetic_changes},
+    {"genetics", SectionKind::genetic_changes},
+    {"genes", SectionKind::genetic_changes},
     {"herencia", SectionKind::inheritance},
     {"complications", SectionKind::complications},
     {"complicaciones", SectionKind::complications},

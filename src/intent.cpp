@@ -46,10 +46,14 @@ const std::unordered_map<std::string_view, SectionKind>& cues() {
         // inheritance
         {"inherit", SectionKind::inheritance}, {"inherited", SectionKind::inheritance},
         {"inheritance", SectionKind::inheritance}, {"hereditary", SectionKind::inheritance},
-        {"genetic", SectionKind::inheritance}, {"genes", SectionKind::inheritance},
-        {"gene", SectionKind::inheritance}, {"hereditaria", SectionKind::inheritance},
+        {"genetic", SectionKind::inheritance}, {"hereditaria", SectionKind::inheritance},
         {"hereditario", SectionKind::inheritance}, {"genetica", SectionKind::inheritance},
         {"hereda", SectionKind::inheritance},
+        // genetic changes: which gene, not how it passes down
+        {"gene", SectionKind::genetic_changes}, {"genes", SectionKind::genetic_changes},
+        {"mutation", SectionKind::genetic_changes}, {"mutations", SectionKind::genetic_changes},
+        {"gen", SectionKind::genetic_changes}, {"mutacion", SectionKind::genetic_changes},
+        {"mutaciones", SectionKind::genetic_changes},
         // prevention
         {"prevent", SectionKind::prevention}, {"prevented", SectionKind::prevention},
         {"preventing", SectionKind::prevention}, {"prevention", SectionKind::prevention},
@@ -101,6 +105,9 @@ std::optional<SectionKind> two_word_cue(std::string_view a, std::string_view b) 
         return SectionKind::risk_factors;
     if ((a == "what" && (b == "helps" || b == "help")) || (a == "get" && b == "rid"))
         return SectionKind::treatment;
+    if ((a == "genetic" && (b == "change" || b == "changes")) ||
+        ((a == "cambio" || a == "cambios") && (b == "genetico" || b == "geneticos")))
+        return SectionKind::genetic_changes;
     if ((a == "clinical" && (b == "trial" || b == "trials")) || (a == "ensayos" && (b == "clinicos" || b == "clinico")))
         return SectionKind::research;
     return std::nullopt;
@@ -140,13 +147,14 @@ bool is_definition_word(std::string_view w) {
 
 std::optional<SectionKind> detect_intent(const std::vector<std::string>& words) {
     const bool why_treated = asks_why_a_treatment(words);
-    for (const auto& w : words) {
+    // The first cue of the query decides; a two-word cue counts from its first word ("genetic
+    // changes" before "genetic").
+    for (std::size_t i = 0; i < words.size(); ++i) {
+        const auto& w = words[i];
+        if (i + 1 < words.size() && !(why_treated && w == "por" && words[i + 1] == "que"))
+            if (auto kind = two_word_cue(w, words[i + 1])) return kind;
         if (w == "why" && why_treated) continue;
         if (auto it = cues().find(w); it != cues().end()) return it->second;
-    }
-    for (std::size_t i = 0; i + 1 < words.size(); ++i) {
-        if (why_treated && words[i] == "por" && words[i + 1] == "que") continue;
-        if (auto kind = two_word_cue(words[i], words[i + 1])) return kind;
     }
     for (const auto& w : words)
         if (is_medicine_word(w) && !why_treated) return SectionKind::treatment;

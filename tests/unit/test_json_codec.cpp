@@ -164,7 +164,7 @@ TEST_CASE("article_from_json reads the JSON Lines form", "[json]") {
     CHECK(a.sections[0].kind == SectionKind::definition);
     CHECK(a.sections[0].heading_path == "What Is Neuropathy?");
     CHECK(a.sections[1].anchor == "genetic-changes");
-    CHECK(a.sections[1].kind == SectionKind::inheritance);
+    CHECK(a.sections[1].kind == SectionKind::genetic_changes);
     CHECK(a.sections[2].anchor == "genetic-changes-2");
 }
 

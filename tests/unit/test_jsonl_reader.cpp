@@ -87,7 +87,7 @@ TEST_CASE("a JSON Lines file is read article by article", "[jsonl]") {
           "- Tingling");
     CHECK(a.sections[1].kind == SectionKind::treatment);
     CHECK(a.sections[2].kind == SectionKind::risk_factors);
-    CHECK(a.sections[3].kind == SectionKind::inheritance);
+    CHECK(a.sections[3].kind == SectionKind::genetic_changes);
 
     SECTION("missing anchors are slugs of the heading, numbered on repeats") {
         const Article& b = r.articles[1].article;

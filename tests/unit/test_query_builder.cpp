@@ -146,6 +146,10 @@ TEST_CASE("section intent from cue words, English and Spanish", "[query][intent]
         {"what causes nerve pain", "causes"},
         {"shingles symptoms", "symptoms"},
         {"is charcot marie tooth inherited", "inheritance"},
+        {"is neuropathy genetic", "inheritance"},
+        {"What are the genetic changes related to CMT?", "genetic-changes"},  // not "genetic" alone
+        {"which gene causes charcot marie tooth", "genetic-changes"},
+        {"mutaciones de la neuropatía", "genetic-changes"},
         {"outlook for guillain barre", "outlook"},
         {"can diabetic neuropathy be prevented", "prevention"},
         {"how is CIDP diagnosed", "diagnosis"},

@@ -117,13 +117,18 @@ struct Index {
     }
 };
 
+// The response to `request`; fails the test on an error.
+SearchResponse searched(Searcher& s, const SearchRequest& request) {
+    auto result = s.search(request);
+    REQUIRE(result.ok());
+    return std::move(result).value();
+}
+
 SearchResponse search(Searcher& s, std::string q, Grouping group = Grouping::article) {
     SearchRequest r;
     r.query = std::move(q);
     r.group = group;
-    auto result = s.search(r);
-    REQUIRE(result.ok());
-    return std::move(result).value();
+    return searched(s, r);
 }
 
 
@@ -246,9 +251,7 @@ TEST_CASE("the intent context gives the asked-for kind a share of its article's 
     auto run = [&](Grouping group, double share) {
         request.group = group;
         request.ranking.intent_context = share;
-        auto r = searcher.search(request);
-        REQUIRE(r.ok());
-        return std::move(r).value();
+        return searched(searcher, request);
     };
     const auto grouped = run(Grouping::article, 0);
     REQUIRE(grouped.hits.front().article.id == "neuropathic-pain");
@@ -301,9 +304,7 @@ TEST_CASE("a section that matches only the cue words earns no intent boost", "[s
     auto run = [&](const std::string& query, bool intent) {
         request.query = query;
         request.features.intent = intent;
-        auto r = searcher.search(request);
-        REQUIRE(r.ok());
-        return std::move(r).value();
+        return searched(searcher, request);
     };
     // "test" inside the phrase "monofilament test", and "recovery" as a word of its own: a
     // diagnosis or outlook section saying only that is no answer, one on the subject still is.
@@ -332,9 +333,7 @@ TEST_CASE("the article a query names lends its context only to the sections that
     auto run = [&](const std::string& query, double share) {
         request.query = query;
         request.ranking.named_offkind_context = share;
-        auto r = searcher.search(request);
-        REQUIRE(r.ok());
-        return std::move(r).value();
+        return searched(searcher, request);
     };
     // The context is article_weight x the article's best section weight (the treatment section's,
     // before any context).

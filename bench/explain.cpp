@@ -95,8 +95,7 @@ int explain(const std::string& db_path, const std::string& text, std::size_t siz
     std::printf("xapian: %s\n\n", query.get_description().c_str());
 
     // The section list of /api/search?group=section: the article context on top.
-    const ContextBoost context = context_boost(db, query, options.ranking, true, parsed.intent,
-                                                 options.ranking.name_intent_scope ? parsed.intent_names : std::vector<std::string>{});
+    const ContextBoost context = context_boost(db, query, options.ranking, true, parsed);
     const Xapian::Query ranked = context.applied_to(query, whole_best_article(parsed, options.ranking));
     Xapian::Enquire enquire(db);
     enquire.set_query(ranked);

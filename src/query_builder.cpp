@@ -182,16 +182,18 @@ Xapian::Query names_query(const ParsedQuery& parsed, double weight) {
     return Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
 }
 
-// The kind that also answers a question asked of `kind`, if any: risk factors are part of what
-// causes a thing, and the reverse; whether it goes away depends on its treatment; preventing it
-// means avoiding its risk factors. Chosen on dev (bench/RESULTS.md).
-std::optional<SectionKind> close_kind(SectionKind kind) {
+// The kinds that also answer a question asked of `kind`: risk factors are part of what causes a
+// thing, and the reverse; whether it goes away depends on its treatment; preventing it means
+// avoiding its risk factors; what a thing is, its causes and how it shows. Chosen on dev
+// (bench/RESULTS.md).
+std::vector<SectionKind> close_kinds(SectionKind kind) {
     switch (kind) {
-        case SectionKind::causes: return SectionKind::risk_factors;
-        case SectionKind::risk_factors: return SectionKind::causes;
-        case SectionKind::outlook: return SectionKind::treatment;
-        case SectionKind::prevention: return SectionKind::risk_factors;
-        default: return std::nullopt;
+        case SectionKind::causes: return {SectionKind::risk_factors};
+        case SectionKind::risk_factors: return {SectionKind::causes};
+        case SectionKind::outlook: return {SectionKind::treatment};
+        case SectionKind::prevention: return {SectionKind::risk_factors};
+        case SectionKind::definition: return {SectionKind::causes, SectionKind::symptoms};
+        default: return {};
     }
 }
 
@@ -209,14 +211,14 @@ bool has_section_of_kind(const Xapian::Database& db, SectionKind kind, const std
 }
 
 // Sections of the named articles (`names`, XN terms) that are neither of the asked kind nor an
-// overview nor of a kind close to it; empty when the query names none or asks for what a thing
-// is. `names` come from add_name_intent, which keeps them only when those articles have a
-// section of the kind, so no probe is needed here.
-Xapian::Query off_kind_sections(SectionKind kind, const std::vector<std::string>& names) {
-    if (names.empty() || kind == SectionKind::definition) return {};
+// overview nor of a kind close to it; empty when the query names none or is a bare name, which
+// asks about the whole article (`asked` false). `names` come from add_name_intent, which keeps
+// them only when those articles have a section of the kind, so no probe is needed here.
+Xapian::Query off_kind_sections(SectionKind kind, bool asked, const std::vector<std::string>& names) {
+    if (names.empty() || (kind == SectionKind::definition && !asked)) return {};
     const Xapian::Query named(Xapian::Query::OP_OR, names.begin(), names.end());
     std::vector<Xapian::Query> answering{kind_term(kind), kind_term(SectionKind::definition)};
-    if (auto close = close_kind(kind)) answering.push_back(kind_term(*close));
+    for (SectionKind close : close_kinds(kind)) answering.push_back(kind_term(close));
     return Xapian::Query(Xapian::Query::OP_AND_NOT, named,
                          Xapian::Query(Xapian::Query::OP_OR, answering.begin(), answering.end()));
 }
@@ -293,6 +295,7 @@ ParsedQuery parse_query(std::string_view text, Analyzer& analyzer, const Synonym
     bool all_noise = std::all_of(parsed.parts.begin(), parsed.parts.end(), is_noise);
     if (!all_noise) std::erase_if(parsed.parts, is_noise);
     if (options.intent) parsed.intent = detect_intent(all_words);
+    parsed.intent_asked = parsed.intent.has_value();
     return parsed;
 }
 
@@ -338,13 +341,16 @@ Xapian::BM25Weight bm25_weight(const RankingParams& r) {
 }
 
 ContextBoost context_boost(const Xapian::Database& db, const Xapian::Query& query, const RankingParams& ranking,
-                           bool article, std::optional<SectionKind> kind, const std::vector<std::string>& names) {
+                           bool article, const ParsedQuery& parsed) {
     ContextBoost boost;
+    const std::optional<SectionKind> kind = parsed.intent;
+    const std::vector<std::string> no_names;
+    const auto& names = ranking.name_intent_scope ? parsed.intent_names : no_names;
     article = article && ranking.article_weight > 0;
     const bool kind_context = kind && ranking.intent_context > 0;
     if ((!article && !kind_context) || query.empty()) return boost;
     const Xapian::Query off = article && kind && ranking.named_offkind_context < 1
-                                  ? off_kind_sections(*kind, names) : Xapian::Query();
+                                  ? off_kind_sections(*kind, parsed.intent_asked, names) : Xapian::Query();
     Xapian::Enquire enquire(db);
     enquire.set_query(query);
     enquire.set_weighting_scheme(bm25_weight(ranking));

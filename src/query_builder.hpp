@@ -40,6 +40,7 @@ struct QueryPart {
 struct ParsedQuery {
     std::vector<QueryPart> parts;
     std::optional<SectionKind> intent;  // from cue words, when options.intent
+    bool intent_asked = false;          // it came from cue words ("what is X"), not from a bare name
     // When the intent comes from the query being an article's name (XN terms): only that
     // article's sections of the kind are favoured, not every overview in the index.
     std::vector<std::string> intent_names;
@@ -77,10 +78,11 @@ Xapian::BM25Weight bm25_weight(const RankingParams& ranking);
 //   sections of that kind. Relative to how well the article matches, the boost means as much in
 //   a corpus where every article has an overview as in one where few have a prognosis; the
 //   XK term's own weight (intent_weight) shrinks with the kind's frequency.
-// `names` (the XN terms of the articles the query names, ParsedQuery::intent_names, which
-// add_name_intent sets only when those articles have a section of `kind`) with a kind asked for:
-// those articles' sections that cannot answer it (another kind, not a close one, not the
-// overview) keep only named_offkind_context of their article context.
+// With the articles the query names (ParsedQuery::intent_names, which add_name_intent sets only
+// when those articles have a section of `kind`, and ranking.name_intent_scope) and a kind asked
+// for: those articles' sections that cannot answer it (another kind, not a close one, not the
+// overview) keep only named_offkind_context of their article context. A bare name asks about the
+// whole article; "what is X" asks for its overview, causes and symptoms.
 // Either is empty when switched off (weight 0, `article` false, no kind) or nothing matches.
 struct ContextBoost {
     Xapian::Query article;
@@ -97,7 +99,7 @@ struct ContextBoost {
 // asks for the sections that have it.
 bool whole_best_article(const ParsedQuery& parsed, const RankingParams& ranking);
 ContextBoost context_boost(const Xapian::Database& db, const Xapian::Query& query, const RankingParams& ranking,
-                           bool article, std::optional<SectionKind> kind, const std::vector<std::string>& names = {});
+                           bool article, const ParsedQuery& parsed);
 inline constexpr Xapian::doccount kContextArticles = 10;
 
 // For each part: whether it is one unquoted cue word of the intent ("causes", "treated"; the

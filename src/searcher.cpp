@@ -273,9 +273,7 @@ struct Searcher::Impl {
 
         const bool grouped = request.group == Grouping::article;
         // Grouped, every section of an article would get the same article context: no change.
-        const std::vector<std::string> no_names;
-        const auto& names = options.ranking.name_intent_scope ? parsed.intent_names : no_names;
-        query = context_boost(db, query, options.ranking, !grouped && request.features.article_context, parsed.intent, names)
+        query = context_boost(db, query, options.ranking, !grouped && request.features.article_context, parsed)
                     .applied_to(query, whole_best_article(parsed, options.ranking));
         Xapian::Enquire enquire(db);
         enquire.set_query(query);

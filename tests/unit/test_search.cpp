@@ -352,8 +352,15 @@ TEST_CASE("the article a query names lends its context only to the sections that
     // ... while another article's treatment section that mentions the name keeps its own.
     CHECK(score_of(cut, "carpal-tunnel-syndrome#treatment") == Approx(score_of(full, "carpal-tunnel-syndrome#treatment")));
 
-    // A bare name asks what the thing is; an asked-for kind the article has no section of is
-    // answered under another heading: either way nothing changes.
+    // "What is X" asks for its overview, and its causes and symptoms say what it is too; how it
+    // is treated does not.
+    CHECK(score_of(run("what is nerve pain", 0), "neuropathic-pain#treatment") <
+          score_of(run("what is nerve pain", 1), "neuropathic-pain#treatment"));
+    CHECK(score_of(run("what is nerve pain", 0), "neuropathic-pain#symptoms") ==
+          Approx(score_of(run("what is nerve pain", 1), "neuropathic-pain#symptoms")));
+
+    // A bare name asks about the whole article; an asked-for kind the article has no section of
+    // is answered under another heading: either way nothing changes.
     for (const std::string query : {"nerve pain", "can nerve pain be prevented"}) {
         CAPTURE(query);
         CHECK(hit_ids(run(query, 0)) == hit_ids(run(query, 1)));

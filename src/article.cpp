@@ -53,6 +53,7 @@ constexpr HeadingRule kHeadingRules[] = {
     {"factores-de-riesgo", SectionKind::risk_factors},
     {"symptoms", SectionKind::symptoms},
     {"signs", SectionKind::symptoms},
+    {"what-it-feels-like", SectionKind::symptoms},
     {"sintomas", SectionKind::symptoms},
     {"diagnosis", SectionKind::diagnosis},
     {"tests", SectionKind::diagnosis},

@@ -84,6 +84,7 @@ TEST_CASE("kind_from_heading follows the table of docs/content-format.md", "[art
         {"Pronóstico", SectionKind::outlook},
         {"Inheritance", SectionKind::inheritance},
         {"Genetic Changes", SectionKind::genetic_changes},
+        {"What It Feels Like", SectionKind::symptoms},
         {"Genetics", SectionKind::genetic_changes},
         {"Causas genéticas", SectionKind::genetic_changes},
         {"Herencia", SectionKind::inheritance},

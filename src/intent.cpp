@@ -175,6 +175,9 @@ std::vector<bool> intent_cues(const std::vector<std::string>& words) {
         if (cues().count(words[i]) || is_definition_word(words[i])) cue[i] = true;
         if (i + 1 < words.size() && two_word_cue(words[i], words[i + 1])) cue[i] = cue[i + 1] = true;
     }
+    // "How many people are affected by X?": "affected" belongs to the question, not to X.
+    for (std::size_t i = 2; i < words.size(); ++i)
+        if (words[i] == "affected" && cue[i - 2] && words[i - 2] == "people") cue[i] = true;
     return cue;
 }
 

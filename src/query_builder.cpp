@@ -240,8 +240,10 @@ ParsedQuery parse_query(std::string_view text, Analyzer& analyzer, const Synonym
     ParsedQuery parsed;
     const bool expand = options.synonyms && synonyms && synonyms->rule_count() > 0;
     std::vector<std::string> all_words;
+    std::vector<std::size_t> first_word;  // per part: index in all_words of its first word
     for (const auto& seg : split_quotes(text)) {
         auto tokens = analyzer.tokenize(seg.text);
+        const std::size_t base = all_words.size();
         for (const auto& t : tokens) all_words.push_back(t.word);
         if (tokens.empty()) continue;
         auto typed_span = [&](std::size_t first, std::size_t last) {
@@ -257,6 +259,7 @@ ParsedQuery parse_query(std::string_view text, Analyzer& analyzer, const Synonym
             if (expand) part.synonyms = synonyms->lookup(part.words, tokens.size() == 1 && tokens[0].all_caps);
             if (part.synonyms.size() > kMaxExpansions) part.synonyms.resize(kMaxExpansions);
             parsed.parts.push_back(std::move(part));
+            first_word.push_back(base);
             continue;
         }
         for (std::size_t i = 0; i < tokens.size();) {
@@ -283,8 +286,16 @@ ParsedQuery parse_query(std::string_view text, Analyzer& analyzer, const Synonym
             for (std::size_t k = i; k < i + taken; ++k) part.words.push_back(tokens[k].word);
             part.synonyms = std::move(found);
             parsed.parts.push_back(std::move(part));
+            first_word.push_back(base + i);
             i += taken;
         }
+    }
+    const std::vector<bool> cue = intent_cues(all_words);
+    for (std::size_t p = 0; p < parsed.parts.size(); ++p) {
+        auto& part = parsed.parts[p];
+        const auto first = cue.begin() + std::ptrdiff_t(first_word[p]);
+        part.cues.assign(first, first + std::ptrdiff_t(part.words.size()));
+        if (part.quoted) part.cues.assign(part.words.size(), false);
     }
     // Function words carry no meaning on their own; keep them only if nothing else is left.
     auto is_noise = [&](const QueryPart& p) {
@@ -408,28 +419,9 @@ bool whole_best_article(const ParsedQuery& parsed, const RankingParams& ranking)
            std::none_of(parsed.parts.begin(), parsed.parts.end(), [](const QueryPart& p) { return p.quoted; });
 }
 
-namespace {
-
-// For each part, for each word: whether it is a cue word of the intent; none in quoted parts.
-std::vector<std::vector<bool>> cue_words(const ParsedQuery& parsed) {
-    std::vector<std::string> all_words;
-    for (const auto& p : parsed.parts) all_words.insert(all_words.end(), p.words.begin(), p.words.end());
-    const std::vector<bool> cue = intent_cues(all_words);
-    std::vector<std::vector<bool>> out;
-    auto next = cue.begin();
-    for (const auto& p : parsed.parts) {
-        out.emplace_back(next, next + std::ptrdiff_t(p.words.size()));
-        if (p.quoted) out.back().assign(p.words.size(), false);
-        next += std::ptrdiff_t(p.words.size());
-    }
-    return out;
-}
-
-}  // namespace
-
 std::vector<bool> cue_parts(const ParsedQuery& parsed) {
     std::vector<bool> out;
-    for (const auto& words : cue_words(parsed)) out.push_back(words.size() == 1 && words[0]);
+    for (const auto& p : parsed.parts) out.push_back(p.cues.size() == 1 && p.cues[0]);
     return out;
 }
 
@@ -483,13 +475,15 @@ QueryPlan plan_query(const ParsedQuery& parsed, Analyzer& analyzer, const QueryO
     const bool coordinate = options.field_boosts && r.coord_weight > 0 && parsed.parts.size() > 1;
     std::vector<Xapian::Query> texts;
     // The intent's cue words: sections matching only them do not earn its boost (combined()).
-    const std::vector<std::vector<bool>> cues =
-        options.intent && parsed.intent ? cue_words(parsed) : std::vector<std::vector<bool>>(parsed.parts.size());
-    auto only_cues = [&](std::size_t p) { return !cues[p].empty() && std::all_of(cues[p].begin(), cues[p].end(), std::identity()); };
+    const bool split_cues = options.intent && parsed.intent.has_value();
+    auto only_cues = [&](std::size_t p) {
+        const auto& c = parsed.parts[p].cues;
+        return split_cues && !c.empty() && std::all_of(c.begin(), c.end(), std::identity());
+    };
     for (std::size_t p = 0; p < parsed.parts.size(); ++p) {
         const auto& part = parsed.parts[p];
         // Some cue words inside a longer part ("test" of "monofilament test"): searched loosely apart.
-        const std::vector<bool>& cue = only_cues(p) ? std::vector<bool>{} : cues[p];
+        const std::vector<bool> cue = split_cues && !only_cues(p) ? part.cues : std::vector<bool>{};
         if (!options.field_boosts) {
             plan.components.push_back(
                 QueryComponent{"body: " + part.typed, p, field_query(part, body, body, analyzer, languages, r)});

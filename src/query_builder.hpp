@@ -32,6 +32,9 @@ struct QueryPart {
     bool abbreviation = false;       // one word typed in capitals ("MS"): never spell-corrected
     std::size_t begin = 0, end = 0;  // byte offsets of `typed` in the query text
     std::vector<SynonymMap::Expansion> synonyms;
+    // Per word: a cue word of the intent, read in the whole query ("how many people are
+    // affected": "people", "affected"); none in quoted parts.
+    std::vector<bool> cues;
     // Words of this part that are the index's corrections of what was typed ("gabapentin" for
     // "gabapentn"): their matches are explained as `spelling`.
     std::vector<std::string> spelled;

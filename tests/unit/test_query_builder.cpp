@@ -222,3 +222,21 @@ TEST_CASE("the coordination repeats each part's text query without the exact bon
     // The synonym group: in the part and in the coordination.
     CHECK(count("(Snerve PHRASE 2 Spain)) SYNONYM (Zneuropathi") == 2);
 }
+
+TEST_CASE("cue words are read in the whole query, before function words are dropped", "[query][intent]") {
+    Fixture f;
+    auto cues_of = [&](std::string text) {
+        const auto parsed = parse_query(text, f.analyzer, &f.synonyms, QueryOptions{});
+        std::vector<std::pair<std::string, std::vector<bool>>> out;
+        for (const auto& p : parsed.parts) out.emplace_back(p.typed, p.cues);
+        return out;
+    };
+    using Cues = std::vector<std::pair<std::string, std::vector<bool>>>;
+    // "many people" is a cue only beside "many", which is dropped as a question word; "affected"
+    // belongs to the question, so "nerve pain" alone is what it is asked about.
+    CHECK(cues_of("How many people are affected by nerve pain?") ==
+          Cues{{"people", {true}}, {"affected", {true}}, {"nerve pain", {false, false}}});
+    CHECK(cues_of("people affected by nerve pain") ==
+          Cues{{"people", {false}}, {"affected", {false}}, {"nerve pain", {false, false}}});
+    CHECK(cues_of("\"pain treatment\" options") == Cues{{"pain treatment", {false, false}}, {"options", {false}}});
+}

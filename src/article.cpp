@@ -15,7 +15,7 @@
 namespace medsearch {
 namespace {
 
-constexpr std::array<std::pair<SectionKind, std::string_view>, 14> kKindNames{{
+constexpr std::array<std::pair<SectionKind, std::string_view>, 15> kKindNames{{
     {SectionKind::definition, "definition"},
     {SectionKind::causes, "causes"},
     {SectionKind::risk_factors, "risk-factors"},
@@ -29,6 +29,7 @@ constexpr std::array<std::pair<SectionKind, std::string_view>, 14> kKindNames{{
     {SectionKind::complications, "complications"},
     {SectionKind::research, "research"},
     {SectionKind::frequency, "frequency"},
+    {SectionKind::how_it_works, "how-it-works"},
     {SectionKind::other, "other"},
 }};
 
@@ -80,6 +81,8 @@ constexpr HeadingRule kHeadingRules[] = {
     {"how-common", SectionKind::frequency},
     {"prevalence", SectionKind::frequency},
     {"frecuencia", SectionKind::frequency},
+    {"how-it-works", SectionKind::how_it_works},
+    {"como-funciona", SectionKind::how_it_works},
 };
 
 bool is_ascii_alnum(char c) noexcept {

@@ -143,9 +143,26 @@ bool is_definition_word(std::string_view w) {
     return w == "meaning" || w == "define" || w == "definition" || w == "significa";
 }
 
+// "how does gabapentin stop nerve pain", "how do nerve blocks work", "why does exercise help":
+// how a treatment acts.
+bool asks_how_it_works(const std::vector<std::string>& words) {
+    if (words.size() < 3 || !((words[0] == "how" && (words[1] == "does" || words[1] == "do")) ||
+                              (words[0] == "why" && (words[1] == "does" || words[1] == "do"))))
+        return false;
+    for (std::size_t i = 2; i < words.size(); ++i) {
+        const auto& w = words[i];
+        if (w == "work" || w == "works" || w == "help" || w == "helps" ||
+            (words[0] == "how" && (w == "stop" || w == "stops" || w == "relieve" || w == "relieves" ||
+                                   w == "block" || w == "blocks" || w == "ease" || w == "eases")))
+            return true;
+    }
+    return false;
+}
+
 }  // namespace
 
 std::optional<SectionKind> detect_intent(const std::vector<std::string>& words) {
+    if (asks_how_it_works(words)) return SectionKind::how_it_works;
     const bool why_treated = asks_why_a_treatment(words);
     // The first cue of the query decides; a two-word cue counts from its first word ("genetic
     // changes" before "genetic").

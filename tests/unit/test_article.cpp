@@ -25,6 +25,7 @@ TEST_CASE("section kinds print as their JSON names and parse back", "[article]")
         {SectionKind::complications, "complications"},
         {SectionKind::research, "research"},
         {SectionKind::frequency, "frequency"},
+        {SectionKind::how_it_works, "how-it-works"},
         {SectionKind::other, "other"},
     }));
     CHECK(medsearch::to_string(kind) == name);
@@ -96,6 +97,8 @@ TEST_CASE("kind_from_heading follows the table of docs/content-format.md", "[art
         {"How Common Is It?", SectionKind::frequency},
         {"Prevalence", SectionKind::frequency},
         {"Frecuencia", SectionKind::frequency},
+        {"How It Works", SectionKind::how_it_works},
+        {"Cómo funciona", SectionKind::how_it_works},
         // anything else, including near misses: only whole leading words count
         {"Side Effects", SectionKind::other},
         {"Risks", SectionKind::other},

@@ -143,9 +143,11 @@ bool is_definition_word(std::string_view w) {
     return w == "meaning" || w == "define" || w == "definition" || w == "significa";
 }
 
-// "how does gabapentin stop nerve pain", "how do nerve blocks work", "why does exercise help":
-// how a treatment acts.
+// "how does gabapentin stop nerve pain", "how do nerve blocks work", "why does exercise help",
+// "¿cómo funciona la gabapentina?": how a treatment acts.
 bool asks_how_it_works(const std::vector<std::string>& words) {
+    for (std::size_t i = 0; i + 1 < words.size(); ++i)
+        if (words[i] == "como" && (words[i + 1] == "funciona" || words[i + 1] == "funcionan")) return true;
     if (words.size() < 3 || !((words[0] == "how" && (words[1] == "does" || words[1] == "do")) ||
                               (words[0] == "why" && (words[1] == "does" || words[1] == "do"))))
         return false;

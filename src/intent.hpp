@@ -10,7 +10,8 @@
 
 namespace medsearch {
 
-// `words` are folded query words in order (stopwords included: "what is" needs them).
+// `words` are folded query words in order (stopwords included: "what is" needs them). The first
+// cue decides; "how does X work" and "medicine for X" are read apart (intent.cpp).
 std::optional<SectionKind> detect_intent(const std::vector<std::string>& words);
 
 // Which of `words` are cues detect_intent reads ("causes", "treated", "meaning", "clinical

@@ -198,6 +198,7 @@ TEST_CASE("section intent from cue words, English and Spanish", "[query][intent]
         {"how do nerve blocks work", "how-it-works"},
         {"why does exercise help nerve pain", "how-it-works"},
         {"how does nerve pain start", "none"},
+        {"¿cómo funciona la gabapentina?", "how-it-works"},
     }));
     CAPTURE(text);
     CHECK(kind_of(text) == expected);

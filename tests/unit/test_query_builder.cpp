@@ -198,6 +198,8 @@ TEST_CASE("section intent from cue words, English and Spanish", "[query][intent]
         {"how do nerve blocks work", "how-it-works"},
         {"why does exercise help nerve pain", "how-it-works"},
         {"how does nerve pain start", "none"},
+        {"can vitamin B6 damage nerves", "causes"},
+        {"old HIV meds nerve damage", "treatment"},  // "nerve damage" names what is asked about
         {"¿cómo funciona la gabapentina?", "how-it-works"},
     }));
     CAPTURE(text);

@@ -88,7 +88,7 @@ const std::unordered_map<std::string_view, SectionKind>& cues() {
 }
 
 // "does it go away", "will it get better", "se cura sola" ask about the outlook; "por qué"
-// (why) and "damage nerves" about causes; "who gets", "more likely" about risk factors; "what helps", "get rid of"
+// (why) and "damage nerves" about causes; "genetic test" about the diagnosis; "who gets", "more likely" about risk factors; "what helps", "get rid of"
 // about the treatment; "how common", "many people" about the frequency; "clinical trials"
 // about research.
 std::optional<SectionKind> two_word_cue(std::string_view a, std::string_view b) {
@@ -102,6 +102,7 @@ std::optional<SectionKind> two_word_cue(std::string_view a, std::string_view b) 
         (a == "tan" && (b == "comun" || b == "frecuente")))
         return SectionKind::frequency;
     if ((a == "damage" || a == "damages") && (b == "nerve" || b == "nerves")) return SectionKind::causes;
+    if ((a == "genetic" || a == "gene") && (b == "test" || b == "tests" || b == "testing")) return SectionKind::diagnosis;
     if (((a == "more" || a == "most") && b == "likely") || (a == "who" && (b == "gets" || b == "get")))
         return SectionKind::risk_factors;
     if ((a == "what" && (b == "helps" || b == "help")) || (a == "get" && b == "rid"))

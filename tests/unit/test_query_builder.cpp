@@ -199,6 +199,7 @@ TEST_CASE("section intent from cue words, English and Spanish", "[query][intent]
         {"why does exercise help nerve pain", "how-it-works"},
         {"how does nerve pain start", "none"},
         {"can vitamin B6 damage nerves", "causes"},
+        {"genetic test for CMT", "diagnosis"},  // not "genetic" alone
         {"nerve damage in my feet", "none"},  // a noun: it names what is asked about
         {"¿cómo funciona la gabapentina?", "how-it-works"},
     }));

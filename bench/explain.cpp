@@ -102,6 +102,7 @@ int explain(const std::string& db_path, const std::string& text, std::size_t siz
     enquire.set_weighting_scheme(bm25_weight(options.ranking));
     Xapian::MSet mset = enquire.get_mset(0, Xapian::doccount(std::max(size, kLikenessDepth)));
     IdfCache idf;
+    const Xapian::Query earned_boost = plan.earned_boost();
     const std::vector<RankedSection> sections = rank_by_likeness(db, mset, options.ranking.likeness_share, idf);
     for (std::size_t rank = 0; rank < sections.size() && rank < size; ++rank) {
         const RankedSection& section = sections[rank];
@@ -116,8 +117,8 @@ int explain(const std::string& db_path, const std::string& text, std::size_t siz
             sum += w;
             if (w > 0) std::printf("      %7.3f  %s\n", w, c.label.c_str());
         }
-        if (!plan.boost.empty()) {
-            double w = weight_in(db, plan.earned_boost(), id_term, options.ranking);
+        if (!earned_boost.empty()) {
+            double w = weight_in(db, earned_boost, id_term, options.ranking);
             sum += w;
             if (w > 0) std::printf("      %7.3f  %s\n", w, plan.boost_label.c_str());
         }

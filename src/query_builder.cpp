@@ -240,10 +240,8 @@ ParsedQuery parse_query(std::string_view text, Analyzer& analyzer, const Synonym
     ParsedQuery parsed;
     const bool expand = options.synonyms && synonyms && synonyms->rule_count() > 0;
     std::vector<std::string> all_words;
-    std::vector<std::size_t> first_word;  // per part: index in all_words of its first word
     for (const auto& seg : split_quotes(text)) {
         auto tokens = analyzer.tokenize(seg.text);
-        const std::size_t base = all_words.size();
         for (const auto& t : tokens) all_words.push_back(t.word);
         if (tokens.empty()) continue;
         auto typed_span = [&](std::size_t first, std::size_t last) {
@@ -259,7 +257,6 @@ ParsedQuery parse_query(std::string_view text, Analyzer& analyzer, const Synonym
             if (expand) part.synonyms = synonyms->lookup(part.words, tokens.size() == 1 && tokens[0].all_caps);
             if (part.synonyms.size() > kMaxExpansions) part.synonyms.resize(kMaxExpansions);
             parsed.parts.push_back(std::move(part));
-            first_word.push_back(base);
             continue;
         }
         for (std::size_t i = 0; i < tokens.size();) {
@@ -286,16 +283,17 @@ ParsedQuery parse_query(std::string_view text, Analyzer& analyzer, const Synonym
             for (std::size_t k = i; k < i + taken; ++k) part.words.push_back(tokens[k].word);
             part.synonyms = std::move(found);
             parsed.parts.push_back(std::move(part));
-            first_word.push_back(base + i);
             i += taken;
         }
     }
+    // The parts hold all_words in order, each word once.
     const std::vector<bool> cue = intent_cues(all_words);
-    for (std::size_t p = 0; p < parsed.parts.size(); ++p) {
-        auto& part = parsed.parts[p];
-        const auto first = cue.begin() + std::ptrdiff_t(first_word[p]);
-        part.cues.assign(first, first + std::ptrdiff_t(part.words.size()));
+    auto next = cue.begin();
+    for (auto& part : parsed.parts) {
+        const auto end = next + std::ptrdiff_t(part.words.size());
+        part.cues.assign(next, end);
         if (part.quoted) part.cues.assign(part.words.size(), false);
+        next = end;
     }
     // Function words carry no meaning on their own; keep them only if nothing else is left.
     auto is_noise = [&](const QueryPart& p) {

@@ -15,7 +15,7 @@
 namespace medsearch {
 namespace {
 
-constexpr std::array<std::pair<SectionKind, std::string_view>, 15> kKindNames{{
+constexpr std::array<std::pair<SectionKind, std::string_view>, 16> kKindNames{{
     {SectionKind::definition, "definition"},
     {SectionKind::causes, "causes"},
     {SectionKind::risk_factors, "risk-factors"},
@@ -30,6 +30,7 @@ constexpr std::array<std::pair<SectionKind, std::string_view>, 15> kKindNames{{
     {SectionKind::research, "research"},
     {SectionKind::frequency, "frequency"},
     {SectionKind::how_it_works, "how-it-works"},
+    {SectionKind::what_to_expect, "what-to-expect"},
     {SectionKind::other, "other"},
 }};
 
@@ -83,6 +84,8 @@ constexpr HeadingRule kHeadingRules[] = {
     {"frecuencia", SectionKind::frequency},
     {"how-it-works", SectionKind::how_it_works},
     {"como-funciona", SectionKind::how_it_works},
+    {"what-to-expect", SectionKind::what_to_expect},
+    {"que-esperar", SectionKind::what_to_expect},
 };
 
 bool is_ascii_alnum(char c) noexcept {

@@ -87,7 +87,8 @@ const std::unordered_map<std::string_view, SectionKind>& cues() {
     return table;
 }
 
-// "does it go away", "will it get better", "se cura sola" ask about the outlook; "por qué"
+// "does it go away", "will it get better", "se cura sola", "how long", "cuánto tiempo" ask about
+// the outlook (of a treatment: its What to Expect, query_builder.cpp); "por qué"
 // (why) and "damage nerves" about causes; "genetic test" about the diagnosis; "who gets",
 // "more likely" about risk factors; "what helps", "get rid of" about the treatment; "genetic
 // changes" about them; "how common", "many people" about the frequency; "clinical trials" about
@@ -95,7 +96,7 @@ const std::unordered_map<std::string_view, SectionKind>& cues() {
 std::optional<SectionKind> two_word_cue(std::string_view a, std::string_view b) {
     if (((a == "go" || a == "goes" || a == "going") && b == "away") ||
         ((a == "get" || a == "gets" || a == "getting") && b == "better") || (a == "cura" && b == "sola") ||
-        (a == "se" && b == "quita"))
+        (a == "se" && b == "quita") || (a == "how" && b == "long") || (a == "cuanto" && b == "tiempo"))
         return SectionKind::outlook;
     if (a == "por" && b == "que") return SectionKind::causes;  // "¿por qué?", folded: why
     if ((a == "damage" || a == "damages") && (b == "nerve" || b == "nerves")) return SectionKind::causes;

@@ -198,7 +198,12 @@ std::vector<SectionKind> close_kinds(SectionKind kind) {
 }
 
 Xapian::Query kind_term(SectionKind kind) {
-    return Xapian::Query(std::string(schema::kKindPrefix) + std::string(to_string(kind)));
+    const auto term = [](SectionKind k) { return Xapian::Query(std::string(schema::kKindPrefix) + std::string(to_string(k))); };
+    // A treatment's What to Expect is its outlook: how soon it helps, how long it lasts, the
+    // recovery. Its own term, so the outlook sections keep their weight.
+    if (kind == SectionKind::outlook)
+        return Xapian::Query(Xapian::Query::OP_OR, term(kind), term(SectionKind::what_to_expect));
+    return term(kind);
 }
 
 // Whether any of the articles named by `names` (XN terms) has a section of `kind`.

@@ -26,6 +26,7 @@ TEST_CASE("section kinds print as their JSON names and parse back", "[article]")
         {SectionKind::research, "research"},
         {SectionKind::frequency, "frequency"},
         {SectionKind::how_it_works, "how-it-works"},
+        {SectionKind::what_to_expect, "what-to-expect"},
         {SectionKind::other, "other"},
     }));
     CHECK(medsearch::to_string(kind) == name);
@@ -99,10 +100,12 @@ TEST_CASE("kind_from_heading follows the table of docs/content-format.md", "[art
         {"Frecuencia", SectionKind::frequency},
         {"How It Works", SectionKind::how_it_works},
         {"Cómo funciona", SectionKind::how_it_works},
+        {"What to Expect", SectionKind::what_to_expect},
+        {"Qué esperar", SectionKind::what_to_expect},
         // anything else, including near misses: only whole leading words count
         {"Side Effects", SectionKind::other},
         {"Risks", SectionKind::other},
-        {"What to Expect", SectionKind::other},
+        {"What to Eat", SectionKind::other},
         {"What Causes It?", SectionKind::other},
         {"Testing at Home", SectionKind::other},
         {"Causeway", SectionKind::other},

@@ -64,8 +64,9 @@ TEST_CASE("query descriptions: words, phrases, synonyms, stopwords", "[query]") 
         {"how does gabapentin work", "Query(((Zgabapentin OR Zwork) AND_MAYBE 1.5 * XKhow-it-works))"},
         {"help", "Query(Zhelp)"},
         {"can pain spread", "Query((Zpain OR Zspread))"},  // "can", "could", "did" are function words too
-        // "how long", "how much", "how many", "how often", "how soon" ask; the word alone names
-        {"how long does pain last", "Query((Zpain OR Zlast))"},
+        // "how long", "how much", "how many", "how often", "how soon" ask; the word alone names.
+        // "How long" asks for the outlook, which a treatment's page gives under What to Expect.
+        {"how long does pain last", "Query(((Zpain OR Zlast) AND_MAYBE 1.5 * (XKoutlook OR XKwhat-to-expect)))"},
         {"long pain", "Query((Zlong OR Zpain))"},
     }));
     CAPTURE(text);
@@ -202,6 +203,9 @@ TEST_CASE("section intent from cue words, English and Spanish", "[query][intent]
         {"genetic test for CMT", "diagnosis"},  // not "genetic" alone
         {"nerve damage in my feet", "none"},  // a noun: it names what is asked about
         {"¿cómo funciona la gabapentina?", "how-it-works"},
+        {"how long does a nerve block last", "outlook"},
+        {"¿cuánto tiempo dura la ciática?", "outlook"},
+        {"carpal tunnel surgery recovery", "outlook"},
     }));
     CAPTURE(text);
     CHECK(kind_of(text) == expected);

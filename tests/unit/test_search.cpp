@@ -288,7 +288,7 @@ TEST_CASE("a section that matches only the cue words earns no intent boost", "[s
                                         "A nylon thread (monofilament) is pressed on your feet to test feeling.")),
               one("shingles", section("outlook", "Outlook", SectionKind::outlook,
                                       "Most people make a full recovery within a month.")),
-              one("wrist-surgery", section("what-to-expect", "What to Expect", SectionKind::other,
+              one("wrist-surgery", section("what-to-expect", "What to Expect", SectionKind::what_to_expect,
                                            "After carpal tunnel surgery the hand is sore for a few weeks."))})
             REQUIRE(builder.value().add(a).ok());
         REQUIRE(builder.value().publish(synonyms).ok());
@@ -310,7 +310,7 @@ TEST_CASE("a section that matches only the cue words earns no intent boost", "[s
     // diagnosis or outlook section saying only that is no answer, one on the subject still is.
     auto [query, cue_only, on_subject] = GENERATE(table<std::string, std::string, std::string>({
         {"monofilament test", "restless-legs#diagnosis", "diabetic-feet#diagnosis"},
-        {"carpal tunnel surgery recovery", "shingles#outlook", ""},
+        {"carpal tunnel surgery recovery", "shingles#outlook", "wrist-surgery#what-to-expect"},
     }));
     CAPTURE(query);
     const auto with = run(query, true), without = run(query, false);
@@ -321,6 +321,47 @@ TEST_CASE("a section that matches only the cue words earns no intent boost", "[s
               std::vector<std::string>{"diabetic-feet#diagnosis", "neuro-exam#what-happens", "restless-legs#diagnosis"});
     // A query of cue words alone keeps the boost: nothing else says what it asks about.
     CHECK(score_of(run("recovery", true), "shingles#outlook") > score_of(run("recovery", false), "shingles#outlook"));
+}
+
+TEST_CASE("how long a condition lasts is its outlook, how long a treatment takes its What to Expect", "[search][intent]") {
+    TempDir dir;
+    {
+        auto builder = IndexBuilder::begin(dir.path());
+        REQUIRE(builder.ok());
+        Article block;
+        block.id = "nerve-blocks";
+        block.title = "Nerve Blocks";
+        block.sections = {
+            section("overview", "Overview", SectionKind::definition,
+                    "A nerve block is an injection near a nerve. How long a nerve block lasts varies."),
+            section("what-to-expect", "What to Expect", SectionKind::what_to_expect,
+                    "Relief from the block may last from a few hours to several months.")};
+        Article sciatica;
+        sciatica.id = "sciatica";
+        sciatica.title = "Sciatica";
+        sciatica.sections = {
+            section("overview", "Overview", SectionKind::definition,
+                    "Sciatica is pain along the sciatic nerve. Sciatica pain may last and spread down the leg."),
+            section("outlook", "Outlook", SectionKind::outlook, "Most sciatica gets better within six weeks.")};
+        REQUIRE(builder.value().add(block).ok());
+        REQUIRE(builder.value().add(sciatica).ok());
+        REQUIRE(builder.value().publish(SynonymMap{}).ok());
+    }
+    auto opened = Searcher::open(dir.path());
+    REQUIRE(opened.ok());
+    auto searcher = std::move(opened).value();
+    SearchRequest request;
+    request.group = Grouping::section;
+    auto [query, first] = GENERATE(table<std::string, std::string>({
+        {"how long does a nerve block last", "nerve-blocks#what-to-expect"},
+        {"how long does sciatica last", "sciatica#outlook"},
+    }));
+    CAPTURE(query);
+    request.query = query;
+    CHECK(hit_ids(searched(searcher, request)).front() == first);
+    // Without the intent the overviews, which repeat the subject, come first.
+    request.features.intent = false;
+    CHECK(hit_ids(searched(searcher, request)).front() != first);
 }
 
 TEST_CASE("the article a query names lends its context only to the sections that could answer", "[search][intent]") {

@@ -15,7 +15,7 @@
 namespace medsearch {
 namespace {
 
-constexpr std::array<std::pair<SectionKind, std::string_view>, 16> kKindNames{{
+constexpr std::array<std::pair<SectionKind, std::string_view>, 17> kKindNames{{
     {SectionKind::definition, "definition"},
     {SectionKind::causes, "causes"},
     {SectionKind::risk_factors, "risk-factors"},
@@ -31,6 +31,7 @@ constexpr std::array<std::pair<SectionKind, std::string_view>, 16> kKindNames{{
     {SectionKind::frequency, "frequency"},
     {SectionKind::how_it_works, "how-it-works"},
     {SectionKind::what_to_expect, "what-to-expect"},
+    {SectionKind::stages, "stages"},
     {SectionKind::other, "other"},
 }};
 
@@ -86,6 +87,10 @@ constexpr HeadingRule kHeadingRules[] = {
     {"como-funciona", SectionKind::how_it_works},
     {"what-to-expect", SectionKind::what_to_expect},
     {"que-esperar", SectionKind::what_to_expect},
+    {"stages", SectionKind::stages},
+    {"staging", SectionKind::stages},
+    {"etapas", SectionKind::stages},
+    {"estadios", SectionKind::stages},
 };
 
 bool is_ascii_alnum(char c) noexcept {

@@ -80,6 +80,10 @@ const std::unordered_map<std::string_view, SectionKind>& cues() {
         // frequency
         {"prevalence", SectionKind::frequency}, {"incidence", SectionKind::frequency},
         {"prevalencia", SectionKind::frequency}, {"frecuencia", SectionKind::frequency},
+        // stages: how far a disease has gone, as a cancer's are told
+        {"stage", SectionKind::stages}, {"stages", SectionKind::stages}, {"staging", SectionKind::stages},
+        {"staged", SectionKind::stages}, {"etapa", SectionKind::stages}, {"etapas", SectionKind::stages},
+        {"estadio", SectionKind::stages}, {"estadios", SectionKind::stages},
         // research
         {"research", SectionKind::research}, {"trials", SectionKind::research},
         {"investigacion", SectionKind::research},

@@ -27,6 +27,7 @@ TEST_CASE("section kinds print as their JSON names and parse back", "[article]")
         {SectionKind::frequency, "frequency"},
         {SectionKind::how_it_works, "how-it-works"},
         {SectionKind::what_to_expect, "what-to-expect"},
+        {SectionKind::stages, "stages"},
         {SectionKind::other, "other"},
     }));
     CHECK(medsearch::to_string(kind) == name);
@@ -102,6 +103,10 @@ TEST_CASE("kind_from_heading follows the table of docs/content-format.md", "[art
         {"Cómo funciona", SectionKind::how_it_works},
         {"What to Expect", SectionKind::what_to_expect},
         {"Qué esperar", SectionKind::what_to_expect},
+        {"Stages", SectionKind::stages},
+        {"Staging of Lung Cancer", SectionKind::stages},
+        {"Etapas", SectionKind::stages},
+        {"Estadios del cáncer", SectionKind::stages},
         // anything else, including near misses: only whole leading words count
         {"Side Effects", SectionKind::other},
         {"Risks", SectionKind::other},

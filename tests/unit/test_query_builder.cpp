@@ -206,6 +206,9 @@ TEST_CASE("section intent from cue words, English and Spanish", "[query][intent]
         {"how long does a nerve block last", "outlook"},
         {"¿cuánto tiempo dura la ciática?", "outlook"},
         {"carpal tunnel surgery recovery", "outlook"},
+        {"What are the stages of Hodgkin Lymphoma ?", "stages"},
+        {"stage 3 colon cancer", "stages"},
+        {"estadios del cáncer de pulmón", "stages"},
     }));
     CAPTURE(text);
     CHECK(kind_of(text) == expected);

@@ -154,7 +154,7 @@ std::string Analyzer::stem(const std::string& word, std::string_view language) {
 bool is_stopword(std::string_view w, std::string_view language) {
     static const std::unordered_set<std::string_view> english = {
         "a", "about", "an", "and", "are", "as", "at", "be", "been", "being", "by", "can", "could", "did", "do", "does",
-        "done", "for", "from", "before", "after", "while", "during", "since", "until", "till",
+        "done", "for", "from", "before", "after", "while", "during", "since", "until", "till", "under", "above", "below", "between", "through", "around", "near", "behind", "inside",
         "had", "has", "have", "how", "i", "if", "in", "into", "is", "it", "its", "me", "my",
         "of", "on", "or", "our", "should", "so", "than", "that", "the", "their", "them", "then",
         "there", "these", "they", "this", "those", "to", "was", "we", "were", "what", "when",

@@ -70,8 +70,8 @@ constexpr Xapian::termpos kNameGap = 100;
 // 2: sentence gaps in positions; 3: "can", "could", "did" out of name keys; 4: the frequency kind;
 // 5: genetic changes apart from inheritance; 6: What It Feels Like sections are symptoms; 7: the
 // how-it-works kind; 8: the what-to-expect kind; 9: the stages kind; 10: "before", "after",
-// "during" etc. out of name keys; 11: "under", "below" etc. too.
-constexpr int kIndexFormat = 11;
+// "during" etc. out of name keys; 11: "under", "below" etc. too; 12: "something", "anyone" etc.
+constexpr int kIndexFormat = 12;
 constexpr std::string_view kBuildPrefix = "build-";
 
 using Clock = std::chrono::steady_clock;

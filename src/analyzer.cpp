@@ -155,12 +155,13 @@ bool is_stopword(std::string_view w, std::string_view language) {
     static const std::unordered_set<std::string_view> english = {
         "a", "about", "an", "and", "are", "as", "at", "be", "been", "being", "by", "can", "could", "did", "do", "does",
         "done", "for", "from",
-        // Words that place a thing in time or space, or stand for one unnamed, say nothing of
-        // the subject alone ("after" is in a sixth of our sections); inside a vocabulary phrase
-        // ("pain after shingles") they still count. "over" stays: "fade over time".
+        // Words that place a thing in time or space, stand for one unnamed or count it vaguely
+        // say nothing of the subject alone ("after" is in a sixth of our sections); inside a
+        // vocabulary phrase ("pain after shingles") they still count. "over" stays ("fade over
+        // time"), and so does "but" ("skin feels wet but it's dry").
         "before", "after", "while", "during", "since", "until", "till", "under", "above", "below",
         "between", "through", "around", "near", "behind", "inside", "something", "anything",
-        "someone", "anyone", "somebody", "anybody",
+        "someone", "anyone", "somebody", "anybody", "all", "any", "some", "each", "both",
         "had", "has", "have", "how", "i", "if", "in", "into", "is", "it", "its", "me", "my",
         "of", "on", "or", "our", "should", "so", "than", "that", "the", "their", "them", "then",
         "there", "these", "they", "this", "those", "to", "was", "we", "were", "what", "when",

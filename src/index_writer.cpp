@@ -70,8 +70,9 @@ constexpr Xapian::termpos kNameGap = 100;
 // 2: sentence gaps in positions; 3: "can", "could", "did" out of name keys; 4: the frequency kind;
 // 5: genetic changes apart from inheritance; 6: What It Feels Like sections are symptoms; 7: the
 // how-it-works kind; 8: the what-to-expect kind; 9: the stages kind; 10: "before", "after",
-// "during" etc. out of name keys; 11: "under", "below" etc. too; 12: "something", "anyone" etc.
-constexpr int kIndexFormat = 12;
+// "during" etc. out of name keys; 11: "under", "below" etc. too; 12: "something", "anyone" etc.;
+// 13: "all", "some" etc.
+constexpr int kIndexFormat = 13;
 constexpr std::string_view kBuildPrefix = "build-";
 
 using Clock = std::chrono::steady_clock;

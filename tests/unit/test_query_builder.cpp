@@ -46,10 +46,11 @@ TEST_CASE("query descriptions: words, phrases, synonyms, stopwords", "[query]") 
         {"\"burning feet\"", "Query((burning PHRASE 2 feet))"},
         {"nerve pain",
          "Query((((nerve PHRASE 2 pain) SYNONYM Zneuropathi SYNONYM Zneuralgia) OR 0.25 * (nerve PHRASE 2 pain) OR 0.5 * (Znerv OR Zpain)))"},
-        // Words that only place a thing in time or space, or stand for one unnamed, are function
-        // words too.
+        // Words that only place a thing in time or space, stand for one unnamed or count it
+        // vaguely are function words too.
         {"numb hands after chemo", "Query((Znumb OR Zhand OR Zchemo))"},
         {"something crawling under my skin", "Query((Zcrawl OR Zskin))"},
+        {"why do some back operations fail", "Query(((Zback OR Zoper OR Zfail) AND_MAYBE 1.5 * XKcauses))"},
         {"Nerve-Pain at night",
          "Query(((((nerve PHRASE 2 pain) SYNONYM Zneuropathi SYNONYM Zneuralgia) OR 0.25 * (nerve PHRASE 2 pain) OR 0.5 * (Znerv OR Zpain)) OR Znight))"},
         // A one-way rule's targets point at the article at half weight beside the typed words,

@@ -92,24 +92,27 @@ const std::unordered_map<std::string_view, SectionKind>& cues() {
 }
 
 // "does it go away", "will it get better", "se cura sola", "how long", "cuánto tiempo" ask about
-// the outlook (of a treatment: its What to Expect, query_builder.cpp); "por qué"
-// (why) and "damage nerves" about causes; "genetic test" about the diagnosis; "who gets",
-// "more likely" about risk factors; "what helps", "get rid of" about the treatment; "genetic
-// changes" about them; "how common", "many people" about the frequency; "clinical trials" about
-// research.
+// the outlook (of a treatment: its What to Expect, query_builder.cpp); "por qué" (why) and "damage
+// nerves" about causes; "genetic test", "saber si" (to find out whether) about the diagnosis; "who
+// gets", "more likely", "a quién le da" about risk factors; "what helps", "get rid of" about the
+// treatment; "genetic changes" about them; "how common", "many people" about the frequency;
+// "clinical trials" about research.
 std::optional<SectionKind> two_word_cue(std::string_view a, std::string_view b) {
     if (((a == "go" || a == "goes" || a == "going") && b == "away") ||
-        ((a == "get" || a == "gets" || a == "getting") && b == "better") || (a == "cura" && b == "sola") ||
-        (a == "se" && b == "quita") || (a == "how" && b == "long") || (a == "cuanto" && b == "tiempo"))
+        ((a == "get" || a == "gets" || a == "getting") && b == "better") ||
+        (a == "cura" && b == "sola") || (a == "se" && b == "quita") ||
+        (a == "how" && b == "long") || (a == "cuanto" && b == "tiempo"))
         return SectionKind::outlook;
     if (a == "por" && b == "que") return SectionKind::causes;  // "¿por qué?", folded: why
     if ((a == "damage" || a == "damages") && (b == "nerve" || b == "nerves")) return SectionKind::causes;
     if ((a == "genetic" || a == "gene") && (b == "test" || b == "tests" || b == "testing")) return SectionKind::diagnosis;
+    if (a == "saber" && b == "si") return SectionKind::diagnosis;  // "para saber si tengo ciática"
     // "how common is it", "how many people have it", "¿qué tan común es?"
     if ((a == "how" && (b == "common" || b == "rare")) || (a == "many" && b == "people") ||
         (a == "tan" && (b == "comun" || b == "frecuente")))
         return SectionKind::frequency;
-    if (((a == "more" || a == "most") && b == "likely") || (a == "who" && (b == "gets" || b == "get")))
+    if (((a == "more" || a == "most") && b == "likely") || (a == "who" && (b == "gets" || b == "get")) ||
+        (a == "quien" && (b == "le" || b == "les")))  // "¿a quién le da?"
         return SectionKind::risk_factors;
     if ((a == "what" && (b == "helps" || b == "help")) || (a == "get" && b == "rid"))
         return SectionKind::treatment;

@@ -197,6 +197,8 @@ TEST_CASE("section intent from cue words, English and Spanish", "[query][intent]
         {"why am i on a seizure medicine", "none"},
         {"who is more likely to get shingles pain", "risk-factors"},
         {"who gets trigeminal neuralgia", "risk-factors"},
+        {"¿a quién le da más el túnel carpiano?", "risk-factors"},
+        {"necesito una resonancia para saber si tengo ciática", "diagnosis"},
         {"what helps burning feet", "treatment"},
         {"how to get rid of pins and needles", "treatment"},
         {"does ibuprofen help nerve pain", "none"},  // whether it works: its own page answers

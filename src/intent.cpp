@@ -159,9 +159,9 @@ bool is_definition_word(std::string_view w) {
 bool asks_how_it_works(const std::vector<std::string>& words) {
     for (std::size_t i = 0; i + 1 < words.size(); ++i)
         if (words[i] == "como" && (words[i + 1] == "funciona" || words[i + 1] == "funcionan")) return true;
-    if (words.size() < 3 || !((words[0] == "how" && (words[1] == "does" || words[1] == "do")) ||
-                              (words[0] == "why" && (words[1] == "does" || words[1] == "do"))))
-        return false;
+    // "why would X help" asks the same as "why does X help"; "how would X work" too.
+    const auto auxiliary = [](const std::string& w) { return w == "does" || w == "do" || w == "would"; };
+    if (words.size() < 3 || !((words[0] == "how" || words[0] == "why") && auxiliary(words[1]))) return false;
     for (std::size_t i = 2; i < words.size(); ++i) {
         const auto& w = words[i];
         if (w == "work" || w == "works" || w == "help" || w == "helps" ||

@@ -205,6 +205,7 @@ TEST_CASE("section intent from cue words, English and Spanish", "[query][intent]
         {"how does gabapentin stop nerve pain", "how-it-works"},
         {"how do nerve blocks work", "how-it-works"},
         {"why does exercise help nerve pain", "how-it-works"},
+        {"why would a depression pill help nerve pain", "how-it-works"},
         {"how does nerve pain start", "none"},
         {"can vitamin B6 damage nerves", "causes"},
         {"genetic test for CMT", "diagnosis"},  // not "genetic" alone

@@ -168,10 +168,12 @@ bool is_stopword(std::string_view w, std::string_view language) {
         "where", "which", "who", "whom", "why", "will", "with", "would", "you", "your",
         "can't", "cant", "cannot", "don't", "dont", "doesn't", "doesnt", "didn't", "didnt", "won't", "wont",
         "isn't", "isnt", "aren't", "wasn't", "haven't", "hasn't", "couldn't", "wouldn't", "shouldn't"};
+    // No word that is also an English word a query may mean ("hay" fever, "son").
     static const std::unordered_set<std::string_view> spanish = {
         "a", "al", "como", "con", "de", "del", "el", "en", "es", "esta", "este", "la", "las",
         "lo", "los", "me", "mi", "mis", "o", "para", "por", "que", "se", "su", "sus", "un",
-        "una", "y"};
+        "una", "y", "le", "les", "te", "si", "pero", "sin", "sobre", "entre", "hasta", "desde",
+        "cuando", "donde", "cual", "cuales", "quien", "quienes", "muy", "mas", "ya"};
     if (language == "es") return spanish.count(w) > 0;
     if (language == "en") return english.count(w) > 0;
     return english.count(w) > 0 || spanish.count(w) > 0;

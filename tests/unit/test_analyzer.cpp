@@ -101,6 +101,15 @@ TEST_CASE("stopwords are language aware", "[analyzer]") {
     CHECK_FALSE(is_stopword("de", "en"));
     CHECK(is_stopword("de", ""));
     CHECK_FALSE(is_stopword("pain", ""));
+    // Spanish pronouns, conjunctions and prepositions ("para saber si", "a quién le da"); none
+    // that is also an English word a query may mean: "hay fever", "my son".
+    for (const char* w : {"si", "le", "pero", "sin", "desde", "quien", "muy"}) {
+        CAPTURE(w);
+        CHECK(is_stopword(w, "es"));
+        CHECK_FALSE(is_stopword(w, "en"));
+    }
+    CHECK_FALSE(is_stopword("hay", ""));
+    CHECK_FALSE(is_stopword("son", ""));
 }
 
 TEST_CASE("negative contractions are stopwords, as folded from either apostrophe", "[analyzer]") {

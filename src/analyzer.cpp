@@ -155,7 +155,7 @@ bool is_stopword(std::string_view w, std::string_view language) {
     static const std::unordered_set<std::string_view> english = {
         "a", "about", "an", "and", "are", "as", "at", "be", "been", "being", "by", "can", "could", "did", "do", "does",
         "done", "for", "from",
-        // Words that place a thing in time or space, stand for one unnamed or count it vaguely
+        // Words that place a thing in time or space, stand for one unnamed or count it vaguely,
         // say nothing of the subject alone ("after" is in a sixth of our sections); inside a
         // vocabulary phrase ("pain after shingles") they still count. "over" stays ("fade over
         // time"), and so does "but" ("skin feels wet but it's dry").

@@ -197,10 +197,13 @@ std::vector<SectionKind> close_kinds(SectionKind kind) {
     }
 }
 
-Xapian::Query kind_term(SectionKind kind) {
-    const auto term = [](SectionKind k) { return Xapian::Query(std::string(schema::kKindPrefix) + std::string(to_string(k))); };
-    // A treatment's What to Expect is its outlook: how soon it helps, how long it lasts, the
-    // recovery. Its own term, so the outlook sections keep their weight.
+// The sections of `kind`: its XK term. A treatment's What to Expect is its outlook (how soon it
+// helps, how long it lasts, the recovery), so the outlook adds that kind's term; a term of its
+// own, so the outlook sections keep their weight.
+Xapian::Query kind_query(SectionKind kind) {
+    const auto term = [](SectionKind k) {
+        return Xapian::Query(std::string(schema::kKindPrefix) + std::string(to_string(k)));
+    };
     if (kind == SectionKind::outlook)
         return Xapian::Query(Xapian::Query::OP_OR, term(kind), term(SectionKind::what_to_expect));
     return term(kind);
@@ -209,7 +212,7 @@ Xapian::Query kind_term(SectionKind kind) {
 // Whether any of the articles named by `names` (XN terms) has a section of `kind`.
 bool has_section_of_kind(const Xapian::Database& db, SectionKind kind, const std::vector<std::string>& names) {
     Xapian::Enquire probe(db);
-    probe.set_query(Xapian::Query(Xapian::Query::OP_FILTER, kind_term(kind),
+    probe.set_query(Xapian::Query(Xapian::Query::OP_FILTER, kind_query(kind),
                                   Xapian::Query(Xapian::Query::OP_OR, names.begin(), names.end())));
     probe.set_weighting_scheme(Xapian::BoolWeight());
     return !probe.get_mset(0, 1).empty();
@@ -222,8 +225,8 @@ bool has_section_of_kind(const Xapian::Database& db, SectionKind kind, const std
 Xapian::Query off_kind_sections(SectionKind kind, bool asked, const std::vector<std::string>& names) {
     if (names.empty() || (kind == SectionKind::definition && !asked)) return {};
     const Xapian::Query named(Xapian::Query::OP_OR, names.begin(), names.end());
-    std::vector<Xapian::Query> answering{kind_term(kind), kind_term(SectionKind::definition)};
-    for (SectionKind close : close_kinds(kind)) answering.push_back(kind_term(close));
+    std::vector<Xapian::Query> answering{kind_query(kind), kind_query(SectionKind::definition)};
+    for (SectionKind close : close_kinds(kind)) answering.push_back(kind_query(close));
     return Xapian::Query(Xapian::Query::OP_AND_NOT, named,
                          Xapian::Query(Xapian::Query::OP_OR, answering.begin(), answering.end()));
 }
@@ -392,7 +395,7 @@ ContextBoost context_boost(const Xapian::Database& db, const Xapian::Query& quer
                             : kept;
     }
     if (kind_context)
-        boost.kind = Xapian::Query(Xapian::Query::OP_FILTER, weights(ranking.intent_context), kind_term(*kind));
+        boost.kind = Xapian::Query(Xapian::Query::OP_FILTER, weights(ranking.intent_context), kind_query(*kind));
     return boost;
 }
 
@@ -531,7 +534,7 @@ QueryPlan plan_query(const ParsedQuery& parsed, Analyzer& analyzer, const QueryO
     }
     if (options.intent && parsed.intent) {
         plan.boost_label = "intent: " + std::string(to_string(*parsed.intent));
-        plan.boost = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, kind_term(*parsed.intent), r.intent_weight);
+        plan.boost = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, kind_query(*parsed.intent), r.intent_weight);
         if (!parsed.intent_names.empty() && r.name_intent_scope)
             plan.boost = Xapian::Query(Xapian::Query::OP_FILTER, plan.boost,
                                        Xapian::Query(Xapian::Query::OP_OR, parsed.intent_names.begin(),

@@ -1,6 +1,7 @@
 // medsearch-explain: why a query ranks its sections the way it does. Runs one query against a
 // published index the way /api/search?group=section does (same parsing, synonyms, intent,
-// weights, article context and language guess; no spelling retry) and prints, for each of the
+// weights, article context and language guess; a misspelled query is explained as the corrected
+// text /api/search searched, without the typed word kept beside it) and prints, for each of the
 // top sections, the weight every query component adds: each part's text (body, heading and title
 // as one term), the separate heading and title terms, the coordination and whole-name bonuses,
 // the section-intent boost, the article context and the likeness to the first section. A tool
@@ -24,7 +25,9 @@
 
 #include "medsearch/analyzer.hpp"
 #include "medsearch/schema.hpp"
+#include "medsearch/searcher.hpp"
 #include "medsearch/synonyms.hpp"
+#include "medsearch/word_list.hpp"
 #include "likeness.hpp"
 #include "query_builder.hpp"
 #include "relevance_eval.hpp"
@@ -52,7 +55,25 @@ std::string id_term_of(Xapian::Database& db, Xapian::docid did) {
     return *it;
 }
 
-int explain(const std::string& db_path, const std::string& text, std::size_t size, const QueryOptions& options) {
+// The text /api/search searches for `text`: its spelling correction when it applies one
+// ("siatica stretches" -> "sciatica stretches"), else `text`; with the server's default word
+// lists, as its retry for real words depends on them.
+std::string searched_text(const std::string& db_path, const std::string& text, const QueryOptions& options) {
+    auto words = WordList::load(system_word_lists());
+    auto searcher = Searcher::open(db_path, words ? std::make_shared<const WordList>(std::move(words).value())
+                                                  : std::shared_ptr<const WordList>());
+    if (!searcher) return text;
+    SearchRequest request;
+    request.query = text;
+    request.group = Grouping::section;
+    request.size = 1;
+    request.language = options.language;
+    request.ranking = options.ranking;
+    auto response = searcher.value().search(request);
+    return response && response.value().corrected_applied ? response.value().corrected : text;
+}
+
+int explain(const std::string& db_path, const std::string& typed, std::size_t size, const QueryOptions& options) {
     Xapian::Database db(db_path);
     Analyzer analyzer;
     SynonymMap synonyms;
@@ -61,6 +82,7 @@ int explain(const std::string& db_path, const std::string& text, std::size_t siz
         std::fprintf(stderr, "medsearch-explain: %s: stored synonyms are unreadable\n", db_path.c_str());
         return 1;
     }
+    const std::string text = searched_text(db_path, typed, options);
     ParsedQuery parsed = parse_query(text, analyzer, &synonyms, options);
     add_name_intent(parsed, db, options);
     QueryPlan plan = plan_query(parsed, analyzer, options);
@@ -76,7 +98,8 @@ int explain(const std::string& db_path, const std::string& text, std::size_t siz
         filtered_by_language = !guessed || !probe.get_mset(0, 1).empty();
         if (filtered_by_language) query = filtered;
     }
-    std::printf("query: %s\n", text.c_str());
+    std::printf("query: %s\n", typed.c_str());
+    if (text != typed) std::printf("  spelling: searched as \"%s\", as /api/search does\n", text.c_str());
     if (guessed && !language.empty())
         std::printf("  language: %s, guessed from the words%s\n", language.c_str(),
                     filtered_by_language ? "" : " (no section in it matches: every language)");

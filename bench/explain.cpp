@@ -1,7 +1,7 @@
 // medsearch-explain: why a query ranks its sections the way it does. Runs one query against a
 // published index the way /api/search?group=section does (same parsing, synonyms, intent,
 // weights, article context and language guess; a misspelled query is explained as the corrected
-// text /api/search searched, without the typed word kept beside it) and prints, for each of the
+// text /api/search searched, less the typed word it keeps as a synonym) and prints, for each of the
 // top sections, the weight every query component adds: each part's text (body, heading and title
 // as one term), the separate heading and title terms, the coordination and whole-name bonuses,
 // the section-intent boost, the article context and the likeness to the first section. A tool

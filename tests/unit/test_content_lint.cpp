@@ -1,4 +1,4 @@
-// Lints the content we ship (corpus/, synonyms/, tests/relevance/judged.jsonl and second-assessor.jsonl)
+// Lints the content we ship (corpus/, synonyms/, the judged query files of tests/relevance/)
 // through the project's own readers, so a broken article, a bad synonym line or a stale judgement fails the
 // build instead of silently degrading search.
 #include <catch2/catch.hpp>
@@ -558,8 +558,12 @@ TEST_CASE("neuropathic-pain covers the source facts in the right sections", "[co
 // ---------------------------------------------------------------------------------------------
 // tests/relevance/judged.jsonl
 
-TEST_CASE("judged relevance queries parse and name sections that exist", "[content]") {
-    const fs::path path = kRoot / "tests" / "relevance" / "judged.jsonl";
+namespace {
+
+// A judged-query file (bench/README.md format) whose qids run <prefix>001, <prefix>002, ... with
+// unique queries, each with a grade-2 section and every section graded 1 or 2 and existing.
+// Returns its queries.
+std::set<std::string> check_judged_file(const fs::path& path, const char* prefix, std::size_t at_least) {
     std::ifstream in(path);
     REQUIRE(in.good());
 
@@ -582,7 +586,7 @@ TEST_CASE("judged relevance queries parse and name sections that exist", "[conte
         REQUIRE(j.contains("qid"));
         REQUIRE(j["qid"].is_string());
         char expected_qid[16];
-        std::snprintf(expected_qid, sizeof expected_qid, "ms-%03zu", count);
+        std::snprintf(expected_qid, sizeof expected_qid, "%s%03zu", prefix, count);
         CHECK(j["qid"].get<std::string>() == expected_qid);
         REQUIRE(j.contains("query"));
         REQUIRE(j["query"].is_string());
@@ -618,10 +622,16 @@ TEST_CASE("judged relevance queries parse and name sections that exist", "[conte
         INFO("query \"" << query << "\"");
         CHECK(any_grade2);
     }
-    CHECK(count >= 40);
+    CHECK(count >= at_least);
     CHECK(grade2 >= count);
     CHECK(grade1 > 0);
+    return queries;
+}
 
+}  // namespace
+
+TEST_CASE("judged relevance queries parse and name sections that exist", "[content]") {
+    const auto queries = check_judged_file(kRoot / "tests" / "relevance" / "judged.jsonl", "ms-", 40);
     for (const char* must : {"nerve pain", "pins and needles socks", "ache where my amputated arm was",
                              "feet burn in bed", "jolts of pain in my jaw", "MS nerve pain",
                              "dolor de nervios", "gabapentin side effects", "can't feel my fingers",
@@ -630,6 +640,26 @@ TEST_CASE("judged relevance queries parse and name sections that exist", "[conte
                              "is charcot marie tooth inherited"}) {
         INFO("required query \"" << must << "\"");
         CHECK(queries.count(must) == 1);
+    }
+}
+
+// tests/relevance/blind-dev.jsonl: queries written and graded from the articles alone, for tuning
+// (bench/README.md). None may repeat a query of another set, or it would be measured twice.
+TEST_CASE("blind-dev.jsonl queries name sections that exist and repeat no other set's query", "[content]") {
+    Analyzer analyzer;
+    const auto queries = check_judged_file(kRoot / "tests" / "relevance" / "blind-dev.jsonl", "bd-", 30);
+    std::set<std::vector<std::string>> others;
+    for (const char* name : {"judged.jsonl", "heldout.jsonl", "synthetic-sections.jsonl"}) {
+        std::ifstream in(kRoot / "tests" / "relevance" / name);
+        REQUIRE(in.good());
+        std::string line;
+        while (std::getline(in, line))
+            if (has_text(line))
+                others.insert(words_of(nlohmann::json::parse(line).at("query").get<std::string>(), analyzer));
+    }
+    for (const auto& q : queries) {
+        INFO("query \"" << q << "\"");
+        CHECK(others.count(words_of(q, analyzer)) == 0);
     }
 }
 
@@ -645,7 +675,7 @@ TEST_CASE("no vocabulary entry is a judged or held-out query, unless it is a ter
                                                           words_of("pins and needles socks", analyzer)};
     const auto texts = corpus_texts(analyzer);
     std::map<std::vector<std::string>, std::string> queries;  // folded words -> qid
-    for (const char* name : {"judged.jsonl", "heldout.jsonl"}) {
+    for (const char* name : {"judged.jsonl", "heldout.jsonl", "blind-dev.jsonl"}) {
         std::ifstream in(kRoot / "tests" / "relevance" / name);
         REQUIRE(in.good());
         std::string line;

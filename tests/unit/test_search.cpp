@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <filesystem>
 
 #include <xapian.h>
 
@@ -22,6 +23,21 @@ namespace {
 
 Section section(std::string anchor, std::string heading, SectionKind kind, std::string text) {
     return Section{anchor, heading, heading, kind, std::move(text)};
+}
+
+Article article(std::string id, std::string title, std::vector<Section> sections) {
+    Article a;
+    a.id = std::move(id);
+    a.title = std::move(title);
+    a.sections = std::move(sections);
+    return a;
+}
+
+// A searcher on the index published in `dir`; fails the test if it cannot open.
+Searcher open_searcher(const std::filesystem::path& dir) {
+    auto s = Searcher::open(dir);
+    REQUIRE(s.ok());
+    return std::move(s).value();
 }
 
 std::vector<Article> corpus() {
@@ -110,11 +126,7 @@ struct Index {
         for (const auto& a : corpus()) REQUIRE(builder.value().add(a).ok());
         REQUIRE(builder.value().publish(synonyms).ok());
     }
-    Searcher open() {
-        auto s = Searcher::open(dir.path());
-        REQUIRE(s.ok());
-        return std::move(s).value();
-    }
+    Searcher open() { return open_searcher(dir.path()); }
 };
 
 // The response to `request`; fails the test on an error.
@@ -272,30 +284,26 @@ TEST_CASE("a section that matches only the cue words earns no intent boost", "[s
         REQUIRE(synonyms.add_solr("monofilament test, monofilament examination\n", "test.txt", analyzer, problems));
         auto builder = IndexBuilder::begin(dir.path());
         REQUIRE(builder.ok());
-        auto one = [](std::string id, Section s) {
-            Article a;
-            a.id = id;
-            a.title = id;
-            a.sections = {std::move(s)};
-            return a;
-        };
         for (const auto& a :
-             {one("restless-legs", section("diagnosis", "Diagnosis", SectionKind::diagnosis,
-                                           "A blood test checks your iron. Sleep studies are seldom needed.")),
-              one("diabetic-feet", section("diagnosis", "Diagnosis", SectionKind::diagnosis,
-                                           "A monofilament pressed on the sole checks feeling in your feet.")),
-              one("neuro-exam", section("what-happens", "What Happens", SectionKind::other,
-                                        "A nylon thread (monofilament) is pressed on your feet to test feeling.")),
-              one("shingles", section("outlook", "Outlook", SectionKind::outlook,
-                                      "Most people make a full recovery within a month.")),
-              one("wrist-surgery", section("what-to-expect", "What to Expect", SectionKind::what_to_expect,
-                                           "After carpal tunnel surgery the hand is sore for a few weeks."))})
+             {article("restless-legs", "restless-legs",
+                      {section("diagnosis", "Diagnosis", SectionKind::diagnosis,
+                               "A blood test checks your iron. Sleep studies are seldom needed.")}),
+              article("diabetic-feet", "diabetic-feet",
+                      {section("diagnosis", "Diagnosis", SectionKind::diagnosis,
+                               "A monofilament pressed on the sole checks feeling in your feet.")}),
+              article("neuro-exam", "neuro-exam",
+                      {section("what-happens", "What Happens", SectionKind::other,
+                               "A nylon thread (monofilament) is pressed on your feet to test feeling.")}),
+              article("shingles", "shingles",
+                      {section("outlook", "Outlook", SectionKind::outlook,
+                               "Most people make a full recovery within a month.")}),
+              article("wrist-surgery", "wrist-surgery",
+                      {section("what-to-expect", "What to Expect", SectionKind::what_to_expect,
+                               "After carpal tunnel surgery the hand is sore for a few weeks.")})})
             REQUIRE(builder.value().add(a).ok());
         REQUIRE(builder.value().publish(synonyms).ok());
     }
-    auto opened = Searcher::open(dir.path());
-    REQUIRE(opened.ok());
-    auto searcher = std::move(opened).value();
+    auto searcher = open_searcher(dir.path());
     SearchRequest request;
     request.group = Grouping::section;
     request.features.article_context = false;  // each article has one section: only the boost differs
@@ -328,13 +336,6 @@ TEST_CASE("how long a condition lasts is its outlook, how long a treatment takes
     {
         auto builder = IndexBuilder::begin(dir.path());
         REQUIRE(builder.ok());
-        auto article = [](std::string id, std::string title, std::vector<Section> sections) {
-            Article a;
-            a.id = std::move(id);
-            a.title = std::move(title);
-            a.sections = std::move(sections);
-            return a;
-        };
         // Each overview repeats the subject, and says "last(s)" too.
         for (const auto& a :
              {article("nerve-blocks", "Nerve Blocks",
@@ -349,9 +350,7 @@ TEST_CASE("how long a condition lasts is its outlook, how long a treatment takes
             REQUIRE(builder.value().add(a).ok());
         REQUIRE(builder.value().publish(SynonymMap{}).ok());
     }
-    auto opened = Searcher::open(dir.path());
-    REQUIRE(opened.ok());
-    auto searcher = std::move(opened).value();
+    auto searcher = open_searcher(dir.path());
     SearchRequest request;
     request.group = Grouping::section;
     auto [query, first] = GENERATE(table<std::string, std::string>({
@@ -746,9 +745,7 @@ TEST_CASE("spelling: cue words and corrections into stopwords are left as typed"
         REQUIRE(vocabulary.add_solr("zebra, okapi\n", "test.txt", analyzer, problems));
         REQUIRE(builder.value().publish(vocabulary).ok());
     }
-    auto opened = Searcher::open(dir.path());
-    REQUIRE(opened.ok());
-    auto& searcher = opened.value();
+    auto searcher = open_searcher(dir.path());
     // "cure" is in no section, "care" is one letter away: the cue (treatment) must survive.
     CHECK(search(searcher, "nerve pain cure").corrected.empty());
     // "till" is one letter from "will", a stopword, which would search nothing worth finding.
@@ -771,9 +768,7 @@ TEST_CASE("regression: a word the index has in another form is not corrected int
                       {"feet", "Feet", "Tingling feet; neuropathy in the feet."},
                       {"nerve", "Nerve", "A single nerve; neuropathy of one nerve."},
                       {"nervios", "Nervios", "La neuropatía daña los nervios.", "es"}});
-    auto opened = Searcher::open(dir.path());
-    REQUIRE(opened.ok());
-    auto& searcher = opened.value();
+    auto searcher = open_searcher(dir.path());
     // "tingle" is no typo: its stem is that of "tingling", in more sections than "single", one
     // letter away, which edit distance alone offered ("my feet still tingle" -> "still single").
     auto tingle = search(searcher, "tingle", Grouping::section);
@@ -859,9 +854,7 @@ TEST_CASE("spelling: a word left unfinished is completed to the indexed word it 
                       {"tips", "Tips", "Many people tried heat. Neuropathy can hurt."},
                       {"feet", "Feet", "Neuropathy often starts in the feet; neuropathic pain burns."},
                       {"signs", "Signs", "Warning features of foot sores."}});
-    auto opened = Searcher::open(dir.path());
-    REQUIRE(opened.ok());
-    auto& searcher = opened.value();
+    auto searcher = open_searcher(dir.path());
     auto face = search(searcher, "trigem");
     CHECK(face.corrected == "trigeminal");
     CHECK(face.corrected_applied);

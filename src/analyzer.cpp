@@ -10,6 +10,7 @@
 #include <array>
 #include <cassert>
 #include <stdexcept>
+#include <unordered_map>
 #include <unordered_set>
 
 namespace medsearch {
@@ -148,7 +149,15 @@ std::vector<Token> Analyzer::tokenize(std::string_view text) {
 }
 
 std::string Analyzer::stem(const std::string& word, std::string_view language) {
-    return language == "es" ? impl_->spanish(word) : impl_->english(word);
+    if (language == "es") return impl_->spanish(word);
+    // Snowball strips suffixes only, so a plural made by changing the vowel would be a word of
+    // its own: "teeth" would never find "tooth", nor "feet" a "foot".
+    static const std::unordered_map<std::string_view, std::string_view> irregular_plurals = {
+        {"teeth", "tooth"}, {"feet", "foot"}, {"children", "child"}, {"women", "woman"},
+        {"men", "man"},     {"mice", "mouse"}, {"lice", "louse"},    {"geese", "goose"}};
+    if (auto it = irregular_plurals.find(word); it != irregular_plurals.end())
+        return impl_->english(std::string(it->second));
+    return impl_->english(word);
 }
 
 bool is_stopword(std::string_view w, std::string_view language) {

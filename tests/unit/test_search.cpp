@@ -831,6 +831,24 @@ TEST_CASE("folding is the same at index, query and highlight time", "[search][an
     CHECK(r.hits.front().sections.front().snippet_html.find(marked) != std::string::npos);
 }
 
+TEST_CASE("a plural made by changing the vowel finds its singular, and back", "[search][analyzer]") {
+    TempDir dir;
+    index_notes(dir, {{"face", "Face Pain", "The jolts of pain start in a tooth or the jaw."},
+                      {"sole", "Soles", "Check both feet every day for sores."}});
+    auto searcher = open_searcher(dir.path());
+    auto [query, key, marked] = GENERATE(table<std::string, std::string, std::string>({
+        {"teeth", "face#overview", "<mark>tooth</mark>"},
+        {"foot", "sole#overview", "<mark>feet</mark>"},
+    }));
+    CAPTURE(query);
+    auto r = search(searcher, query, Grouping::section);
+    REQUIRE(r.hits.size() == 1);
+    const SectionHit* hit = find_section(r, key);
+    REQUIRE(hit != nullptr);
+    CHECK(hit->snippet_html.find(marked) != std::string::npos);
+    CHECK(r.corrected.empty());  // found by stem, not by spelling
+}
+
 TEST_CASE("regression: a hit through another language's stem still says what matched", "[search][analyzer]") {
     Index index;
     auto searcher = index.open();

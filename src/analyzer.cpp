@@ -171,9 +171,9 @@ bool is_stopword(std::string_view w, std::string_view language) {
         "before", "after", "while", "during", "since", "until", "till", "under", "above", "below",
         "between", "through", "around", "near", "behind", "inside", "something", "anything",
         "someone", "anyone", "somebody", "anybody", "all", "any", "some", "each", "both",
-        "had", "has", "have", "how", "i", "if", "in", "into", "is", "it", "its", "me", "my",
-        "of", "on", "or", "our", "should", "so", "than", "that", "the", "their", "them", "then",
-        "there", "these", "they", "this", "those", "to", "was", "we", "were", "what", "when",
+        "had", "has", "have", "he", "her", "hers", "him", "his", "how", "i", "if", "in", "into", "is", "it",
+        "its", "me", "my", "of", "on", "or", "our", "she", "should", "so", "than", "that", "the", "their",
+        "them", "then", "there", "these", "they", "this", "those", "to", "was", "we", "were", "what", "when",
         "where", "which", "who", "whom", "why", "will", "with", "would", "you", "your",
         "can't", "cant", "cannot", "don't", "dont", "doesn't", "doesnt", "didn't", "didnt", "won't", "wont",
         "isn't", "isnt", "aren't", "wasn't", "haven't", "hasn't", "couldn't", "wouldn't", "shouldn't"};

@@ -50,6 +50,7 @@ TEST_CASE("query descriptions: words, phrases, synonyms, stopwords", "[query]") 
         // vaguely are function words too.
         {"numb hands after chemo", "Query((Znumb OR Zhand OR Zchemo))"},
         {"something crawling under my skin", "Query((Zcrawl OR Zskin))"},
+        {"her feet burn at night", "Query((Zfoot OR Zburn OR Znight))"},  // so are "he", "she", "his", "her"
         {"why do some back operations fail", "Query(((Zback OR Zoper OR Zfail) AND_MAYBE 1.5 * XKcauses))"},
         {"Nerve-Pain at night",
          "Query(((((nerve PHRASE 2 pain) SYNONYM Zneuropathi SYNONYM Zneuralgia) OR 0.25 * (nerve PHRASE 2 pain) OR 0.5 * (Znerv OR Zpain)) OR Znight))"},

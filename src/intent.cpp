@@ -150,8 +150,11 @@ bool is_medicine_word(std::string_view w) {
            w == "pastillas";
 }
 
+// "difference between X and Y" asks what each one is; "X vs Y" often asks something else
+// ("CMT type 1 vs type 2", "CBD oil vs smoking for pain how much to take"), so "vs" is no cue.
 bool is_definition_word(std::string_view w) {
-    return w == "meaning" || w == "define" || w == "definition" || w == "significa";
+    return w == "meaning" || w == "define" || w == "definition" || w == "significa" || w == "difference" ||
+           w == "differences" || w == "diferencia" || w == "diferencias";
 }
 
 // "how does gabapentin stop nerve pain", "how do nerve blocks work", "why does exercise help",

@@ -184,6 +184,9 @@ TEST_CASE("section intent from cue words, English and Spanish", "[query][intent]
         {"¿por qué me arde la cara?", "causes"},
         {"síntomas del túnel carpiano", "symptoms"},
         {"¿qué es la neuralgia?", "definition"},
+        {"difference between allodynia and hyperalgesia", "definition"},  // what each one is
+        {"diferencia entre ciática y neuropatía", "definition"},
+        {"CMT type 1 vs type 2", "none"},
         {"clinical trials for small fiber neuropathy", "research"},
         {"ensayos clínicos de neuralgia", "research"},
         {"how common is carpal tunnel syndrome", "frequency"},

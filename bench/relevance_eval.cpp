@@ -218,6 +218,7 @@ bool set_ranking_param(RankingParams& ranking, std::string_view assignment) {
         {"article_weight", &RankingParams::article_weight}, {"one_way_weight", &RankingParams::one_way_weight},
         {"likeness_share", &RankingParams::likeness_share},
         {"named_offkind_context", &RankingParams::named_offkind_context},
+        {"named_share", &RankingParams::named_share},
     };
     for (const auto& k : knobs) {
         if (key == k.name) {

@@ -1,6 +1,8 @@
 #include "query_builder.hpp"
 
 #include <algorithm>
+#include <map>
+#include <set>
 
 #include "intent.hpp"
 #include "medsearch/schema.hpp"
@@ -357,6 +359,35 @@ Xapian::BM25Weight bm25_weight(const RankingParams& r) {
     return Xapian::BM25Weight(r.bm25_k1, 0, 1, r.bm25_b, 0.5);
 }
 
+namespace {
+
+// The articles named by parts of the query, each part by its words or an equivalent (XN terms);
+// empty unless two parts name articles and the articles differ.
+std::set<std::string> articles_named_apart(const Xapian::Database& db, const ParsedQuery& parsed) {
+    std::set<std::string> named;
+    std::size_t naming_parts = 0;
+    for (const auto& part : parsed.parts) {
+        bool names = false;
+        auto add = [&](const std::vector<std::string>& words) {
+            const std::string key = name_key(words);
+            if (key.empty()) return;
+            const std::string term = std::string(schema::kNamePrefix) + key;
+            auto posting = db.postlist_begin(term);
+            if (posting == db.postlist_end(term)) return;
+            named.insert(db.get_document(*posting).get_value(schema::kSlotArticle));
+            names = true;
+        };
+        add(part.words);
+        for (const auto& s : part.synonyms)
+            if (!s.one_way) add(s.phrase.words);
+        naming_parts += names ? 1 : 0;
+    }
+    if (naming_parts < 2 || named.size() < 2) named.clear();
+    return named;
+}
+
+}  // namespace
+
 ContextBoost context_boost(const Xapian::Database& db, const Xapian::Query& query, const RankingParams& ranking,
                            bool article, const ParsedQuery& parsed) {
     ContextBoost boost;
@@ -375,10 +406,22 @@ ContextBoost context_boost(const Xapian::Database& db, const Xapian::Query& quer
     Xapian::MSet best = enquire.get_mset(0, kContextArticles);
     if (best.empty()) return boost;
     boost.best_article = best.begin().get_collapse_key();
+    std::map<std::string, double> context;
+    for (auto it = best.begin(); it != best.end(); ++it) context[it.get_collapse_key()] = it.get_weight();
+    // Articles that separate parts of the query name are all asked about ("do I need an EMG for
+    // sciatica"): each shares the context of the best of them, or the stronger name fills the list.
+    if (ranking.named_share > 0) {
+        const std::set<std::string> named = articles_named_apart(db, parsed);
+        double top = 0;
+        for (const auto& id : named)
+            if (auto it = context.find(id); it != context.end()) top = std::max(top, it->second);
+        for (const auto& id : named)
+            if (auto it = context.find(id); it != context.end()) it->second = std::max(it->second, ranking.named_share * top);
+    }
     // A posting source keeps its position while a match runs, so each use needs its own.
     auto weights = [&](double scale) {
         auto* source = new Xapian::ValueMapPostingSource(schema::kSlotArticle);
-        for (auto it = best.begin(); it != best.end(); ++it) source->add_mapping(it.get_collapse_key(), it.get_weight());
+        for (const auto& [id, weight] : context) source->add_mapping(id, weight);
         return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(source->release()), scale);
     };
     if (article) boost.article = weights(ranking.article_weight);

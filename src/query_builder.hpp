@@ -81,6 +81,9 @@ Xapian::BM25Weight bm25_weight(const RankingParams& ranking);
 //   sections of that kind. Relative to how well the article matches, the boost means as much in
 //   a corpus where every article has an overview as in one where few have a prognosis; the
 //   XK term's own weight (intent_weight) shrinks with the kind's frequency.
+// Articles that separate parts of the query name ("do I need an EMG for sciatica") each get at
+// least named_share of the best one's weight among them, so the stronger name does not fill the
+// list alone.
 // With the articles the query names (ParsedQuery::intent_names, which add_name_intent sets only
 // when those articles have a section of `kind`, and ranking.name_intent_scope) and a kind asked
 // for: those articles' sections that cannot answer it (another kind, not a close one, not the

@@ -55,6 +55,8 @@ struct RankingParams {
     double one_way_weight = 0.5;  // expansions of `a => b` rules: a lay description points at a term,
                                   // which finds the article; the user's own words pick the section
     double coord_weight = 0.5;    // extra weight for sections matching every part of the query
+    double named_share = 1.0;     // articles named by separate parts of the query ("EMG", "sciatica"):
+                                  // each gets this share of the best one's article context, at least
     double article_weight = 0.7;  // article_context: share of the article's best section weight added
     double named_offkind_context = 0;  // share of the article context kept by the sections of an article the
                                        // query names that are neither of the kind it asks for, nor of a close

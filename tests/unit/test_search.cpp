@@ -365,6 +365,49 @@ TEST_CASE("how long a condition lasts is its outlook, how long a treatment takes
     CHECK(hit_ids(searched(searcher, request)).front() != first);
 }
 
+TEST_CASE("articles that separate parts of a query name share the best one's article context", "[search]") {
+    TempDir dir;
+    {
+        auto builder = IndexBuilder::begin(dir.path());
+        REQUIRE(builder.ok());
+        // The Electromyography article, whose one section is its name's only one, matches its
+        // name better than Sciatica's two sections match theirs: its context is the larger.
+        for (const auto& a :
+             {article("sciatica", "Sciatica",
+                      {section("overview", "Overview", SectionKind::definition,
+                               "Sciatica is pain along the sciatic nerve. Sciatica often spreads down the leg."),
+                       section("diagnosis", "Diagnosis", SectionKind::diagnosis, "Sciatica is found by an exam.")}),
+              article("electromyography", "Electromyography",
+                      {section("overview", "Overview", SectionKind::definition,
+                               "Electromyography records the electrical activity of muscles through a thin needle.")}),
+              article("back-pain", "Back Pain",
+                      {section("overview", "Overview", SectionKind::definition, "Back pain rarely needs electromyography.")}),
+              article("muscle-disease", "Muscle Disease",
+                      {section("overview", "Overview", SectionKind::definition,
+                               "Muscle diseases are found by electromyography and blood tests.")})})
+            REQUIRE(builder.value().add(a).ok());
+        REQUIRE(builder.value().publish(SynonymMap{}).ok());
+    }
+    auto searcher = open_searcher(dir.path());
+    SearchRequest request;
+    request.group = Grouping::section;
+    request.features.likeness = false;  // it would add a share of the first section's weight
+    auto run = [&](const std::string& query, double share) {
+        request.query = query;
+        request.ranking.named_share = share;
+        return searched(searcher, request);
+    };
+    const auto shared = run("electromyography for sciatica", 1.0), apart = run("electromyography for sciatica", 0);
+    REQUIRE(hit_ids(apart).front() == "electromyography#overview");
+    CHECK(score_of(shared, "sciatica#overview") > score_of(apart, "sciatica#overview"));
+    CHECK(score_of(shared, "sciatica#diagnosis") > score_of(apart, "sciatica#diagnosis"));
+    CHECK(score_of(shared, "electromyography#overview") == Approx(score_of(apart, "electromyography#overview")));
+    CHECK(score_of(shared, "back-pain#overview") == Approx(score_of(apart, "back-pain#overview")));  // named by no part
+    // One part naming an article asks about that article alone.
+    const auto one = run("electromyography sciatic nerve", 1.0), none = run("electromyography sciatic nerve", 0);
+    CHECK(score_of(one, "sciatica#overview") == Approx(score_of(none, "sciatica#overview")));
+}
+
 TEST_CASE("the article a query names lends its context only to the sections that could answer", "[search][intent]") {
     Index index;
     auto searcher = index.open();

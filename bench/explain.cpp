@@ -57,7 +57,10 @@ std::string id_term_of(Xapian::Database& db, Xapian::docid did) {
 
 // The text /api/search searches for `text`: its spelling correction when it applies one
 // ("siatica stretches" -> "sciatica stretches"), else `text`; with the server's default word
-// lists, as its retry for real words depends on them.
+// lists, as its retry for real words depends on them. A search of its own, not a call to the
+// correction step alone: whether a correction is applied depends on what the search finds (a
+// real word is corrected only when the query finds nothing as typed, and a correction that
+// finds nothing is dropped).
 std::string searched_text(const std::string& db_path, const std::string& text, const QueryOptions& options) {
     auto words = WordList::load(system_word_lists());
     auto searcher = Searcher::open(db_path, words ? std::make_shared<const WordList>(std::move(words).value())

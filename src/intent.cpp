@@ -114,7 +114,8 @@ std::optional<SectionKind> two_word_cue(std::string_view a, std::string_view b) 
     if (((a == "more" || a == "most") && b == "likely") || (a == "who" && (b == "gets" || b == "get")) ||
         (a == "quien" && (b == "le" || b == "les")))  // "¿a quién le da?"
         return SectionKind::risk_factors;
-    if ((a == "what" && (b == "helps" || b == "help")) || (a == "get" && b == "rid"))
+    if ((a == "what" && (b == "helps" || b == "help")) || (a == "get" && b == "rid") ||
+        (a == "que" && (b == "ayuda" || b == "sirve" || b == "sirven" || b == "alivia")))  // "¿qué sirve para ...?"
         return SectionKind::treatment;
     if ((a == "genetic" && (b == "change" || b == "changes")) ||
         ((a == "cambio" || a == "cambios") && (b == "genetico" || b == "geneticos")))
@@ -122,6 +123,16 @@ std::optional<SectionKind> two_word_cue(std::string_view a, std::string_view b) 
     if ((a == "clinical" && (b == "trial" || b == "trials")) || (a == "ensayos" && (b == "clinicos" || b == "clinico")))
         return SectionKind::research;
     return std::nullopt;
+}
+
+// The word after words[i] that completes a two-word cue, past an "else" or "más" between
+// ("what else helps", "¿qué más ayuda?"); words.size() if none.
+std::size_t cue_partner(const std::vector<std::string>& words, std::size_t i) {
+    // "¿para qué sirve la gabapentina?" asks what a treatment is for, not what treats a thing.
+    if (i > 0 && words[i - 1] == "para" && words[i] == "que") return words.size();
+    std::size_t j = i + 1;
+    if (j < words.size() && (words[j] == "else" || words[j] == "mas")) ++j;
+    return j;
 }
 
 // "why do I need an EMG", "why am I on gabapentin", "why does exercise help", "¿por qué tomo
@@ -184,8 +195,9 @@ std::optional<SectionKind> detect_intent(const std::vector<std::string>& words) 
     // changes" before "genetic").
     for (std::size_t i = 0; i < words.size(); ++i) {
         const auto& w = words[i];
-        if (i + 1 < words.size() && !(why_treated && w == "por" && words[i + 1] == "que"))
-            if (auto kind = two_word_cue(w, words[i + 1])) return kind;
+        const std::size_t j = cue_partner(words, i);
+        if (j < words.size() && !(why_treated && w == "por" && words[j] == "que"))
+            if (auto kind = two_word_cue(w, words[j])) return kind;
         if (w == "why" && why_treated) continue;
         if (auto it = cues().find(w); it != cues().end()) return it->second;
     }
@@ -206,7 +218,9 @@ std::vector<bool> intent_cues(const std::vector<std::string>& words) {
     std::vector<bool> cue(words.size(), false);
     for (std::size_t i = 0; i < words.size(); ++i) {
         if (cues().count(words[i]) || is_definition_word(words[i])) cue[i] = true;
-        if (i + 1 < words.size() && two_word_cue(words[i], words[i + 1])) cue[i] = cue[i + 1] = true;
+        const std::size_t j = cue_partner(words, i);
+        if (j < words.size() && two_word_cue(words[i], words[j]))
+            for (std::size_t k = i; k <= j; ++k) cue[k] = true;
     }
     // "How many people are affected by X?": "affected" belongs to the question, not to X.
     for (std::size_t i = 2; i < words.size(); ++i)

@@ -17,14 +17,14 @@ namespace {
 // section above the pain relievers' own page). "How does X work" asks how, and its "work" finds
 // the How It Works sections: kept. The second words of "how long", "how much", "how many", "how
 // often", "how soon" go too (MedQuAD's "How many people are affected by ..." matched every
-// section saying "many").
+// section saying "many"), and the "else" of "what else helps".
 bool is_question_word(std::string_view word, const std::vector<std::string>& query_words, std::string_view language) {
     const bool english = language != "es", spanish = language != "en";
     if (spanish && (word == "sirve" || word == "sirven" || word == "ayuda" || word == "ayudan" ||
                     word == "funciona" || word == "funcionan"))
         return true;
     if (!english) return false;
-    if (word == "help" || word == "helps" || word == "fix" || word == "fixes") return true;
+    if (word == "help" || word == "helps" || word == "fix" || word == "fixes" || word == "else") return true;
     if (word == "long" || word == "much" || word == "many" || word == "often" || word == "soon") {
         for (std::size_t i = 0; i + 1 < query_words.size(); ++i)
             if (query_words[i] == "how" && query_words[i + 1] == word) return true;

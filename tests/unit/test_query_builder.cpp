@@ -204,6 +204,10 @@ TEST_CASE("section intent from cue words, English and Spanish", "[query][intent]
         {"¿a quién le da más el túnel carpiano?", "risk-factors"},
         {"necesito una resonancia para saber si tengo ciática", "diagnosis"},
         {"what helps burning feet", "treatment"},
+        {"what else helps sciatica", "treatment"},
+        {"¿qué sirve para la ciática?", "treatment"},
+        {"¿para qué sirve la gabapentina?", "none"},  // what it is for: its own page
+        {"además de medicinas, ¿qué más ayuda con el dolor?", "treatment"},
         {"how to get rid of pins and needles", "treatment"},
         {"does ibuprofen help nerve pain", "none"},  // whether it works: its own page answers
         {"how does gabapentin stop nerve pain", "how-it-works"},
@@ -265,4 +269,6 @@ TEST_CASE("cue words are read in the whole query, before function words are drop
     CHECK(cues_of("people affected by nerve pain") ==
           Cues{{"people", {false}}, {"affected", {false}}, {"nerve pain", {false, false}}});
     CHECK(cues_of("\"pain treatment\" options") == Cues{{"pain treatment", {false, false}}, {"options", {false}}});
+    // "else" between the words of "what helps" belongs to the question: sciatica is what is asked about.
+    CHECK(cues_of("what else helps sciatica") == Cues{{"sciatica", {false}}});
 }

@@ -96,19 +96,23 @@ struct Note {
     std::string language = "en";
 };
 
-// Indexes `notes` into `dir` without a vocabulary.
-void index_notes(const TempDir& dir, const std::vector<Note>& notes) {
+// Indexes `articles` into `dir` without a vocabulary.
+void index_articles(const TempDir& dir, const std::vector<Article>& articles) {
     auto builder = IndexBuilder::begin(dir.path());
     REQUIRE(builder.ok());
-    for (const auto& note : notes) {
-        Article a;
-        a.id = note.id;
-        a.title = note.title;
-        a.language = note.language;
-        a.sections = {section("overview", "Overview", SectionKind::definition, note.text)};
-        REQUIRE(builder.value().add(a).ok());
-    }
+    for (const auto& a : articles) REQUIRE(builder.value().add(a).ok());
     REQUIRE(builder.value().publish(SynonymMap{}).ok());
+}
+
+// Indexes `notes` into `dir` without a vocabulary, each an article of one overview.
+void index_notes(const TempDir& dir, const std::vector<Note>& notes) {
+    std::vector<Article> articles;
+    for (const auto& note : notes) {
+        Article a = article(note.id, note.title, {section("overview", "Overview", SectionKind::definition, note.text)});
+        a.language = note.language;
+        articles.push_back(std::move(a));
+    }
+    index_articles(dir, articles);
 }
 
 struct Index {
@@ -333,23 +337,17 @@ TEST_CASE("a section that matches only the cue words earns no intent boost", "[s
 
 TEST_CASE("how long a condition lasts is its outlook, how long a treatment takes its What to Expect", "[search][intent]") {
     TempDir dir;
-    {
-        auto builder = IndexBuilder::begin(dir.path());
-        REQUIRE(builder.ok());
-        // Each overview repeats the subject, and says "last(s)" too.
-        for (const auto& a :
-             {article("nerve-blocks", "Nerve Blocks",
-                      {section("overview", "Overview", SectionKind::definition,
-                               "A nerve block is an injection near a nerve. How long a nerve block lasts varies."),
-                       section("what-to-expect", "What to Expect", SectionKind::what_to_expect,
-                               "Relief from the block may last from a few hours to several months.")}),
-              article("sciatica", "Sciatica",
-                      {section("overview", "Overview", SectionKind::definition,
-                               "Sciatica is pain along the sciatic nerve. Sciatica pain may last and spread down the leg."),
-                       section("outlook", "Outlook", SectionKind::outlook, "Most sciatica gets better within six weeks.")})})
-            REQUIRE(builder.value().add(a).ok());
-        REQUIRE(builder.value().publish(SynonymMap{}).ok());
-    }
+    // Each overview repeats the subject, and says "last(s)" too.
+    index_articles(dir, {
+        article("nerve-blocks", "Nerve Blocks",
+                {section("overview", "Overview", SectionKind::definition,
+                         "A nerve block is an injection near a nerve. How long a nerve block lasts varies."),
+                 section("what-to-expect", "What to Expect", SectionKind::what_to_expect,
+                         "Relief from the block may last from a few hours to several months.")}),
+        article("sciatica", "Sciatica",
+                {section("overview", "Overview", SectionKind::definition,
+                         "Sciatica is pain along the sciatic nerve. Sciatica pain may last and spread down the leg."),
+                 section("outlook", "Outlook", SectionKind::outlook, "Most sciatica gets better within six weeks.")})});
     auto searcher = open_searcher(dir.path());
     SearchRequest request;
     request.group = Grouping::section;
@@ -367,27 +365,21 @@ TEST_CASE("how long a condition lasts is its outlook, how long a treatment takes
 
 TEST_CASE("articles that separate parts of a query name share the best one's article context", "[search]") {
     TempDir dir;
-    {
-        auto builder = IndexBuilder::begin(dir.path());
-        REQUIRE(builder.ok());
-        // The Electromyography article, whose one section is its name's only one, matches its
-        // name better than Sciatica's two sections match theirs: its context is the larger.
-        for (const auto& a :
-             {article("sciatica", "Sciatica",
-                      {section("overview", "Overview", SectionKind::definition,
-                               "Sciatica is pain along the sciatic nerve. Sciatica often spreads down the leg."),
-                       section("diagnosis", "Diagnosis", SectionKind::diagnosis, "Sciatica is found by an exam.")}),
-              article("electromyography", "Electromyography",
-                      {section("overview", "Overview", SectionKind::definition,
-                               "Electromyography records the electrical activity of muscles through a thin needle.")}),
-              article("back-pain", "Back Pain",
-                      {section("overview", "Overview", SectionKind::definition, "Back pain rarely needs electromyography.")}),
-              article("muscle-disease", "Muscle Disease",
-                      {section("overview", "Overview", SectionKind::definition,
-                               "Muscle diseases are found by electromyography and blood tests.")})})
-            REQUIRE(builder.value().add(a).ok());
-        REQUIRE(builder.value().publish(SynonymMap{}).ok());
-    }
+    // The Electromyography article, whose one section is its name's only one, matches its
+    // name better than Sciatica's two sections match theirs: its context is the larger.
+    index_articles(dir, {
+        article("sciatica", "Sciatica",
+                {section("overview", "Overview", SectionKind::definition,
+                         "Sciatica is pain along the sciatic nerve. Sciatica often spreads down the leg."),
+                 section("diagnosis", "Diagnosis", SectionKind::diagnosis, "Sciatica is found by an exam.")}),
+        article("electromyography", "Electromyography",
+                {section("overview", "Overview", SectionKind::definition,
+                         "Electromyography records the electrical activity of muscles through a thin needle.")}),
+        article("back-pain", "Back Pain",
+                {section("overview", "Overview", SectionKind::definition, "Back pain rarely needs electromyography.")}),
+        article("muscle-disease", "Muscle Disease",
+                {section("overview", "Overview", SectionKind::definition,
+                         "Muscle diseases are found by electromyography and blood tests.")})});
     auto searcher = open_searcher(dir.path());
     SearchRequest request;
     request.group = Grouping::section;

@@ -513,8 +513,7 @@ private:
         auto add_name = [&](std::string_view name) {
             std::vector<std::string> w;
             for (auto& t : analyzer_.tokenize(name)) w.push_back(std::move(t.word));
-            std::string key = name_key(w);
-            if (!key.empty() && key.size() <= 200) name_terms_.push_back(std::string(schema::kNamePrefix) + key);
+            if (std::string term = name_term(w); !term.empty()) name_terms_.push_back(std::move(term));
         };
         add_name(article.title);
         for (const auto& name : article.also_called) add_name(name);

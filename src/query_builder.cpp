@@ -156,9 +156,8 @@ Xapian::Query names_query(const ParsedQuery& parsed, double weight) {
     const auto& parts = parsed.parts;
     const double total = double(parts.size());
     auto term_of = [&](const std::vector<std::string>& words) -> std::optional<std::string> {
-        std::string key = name_key(words);
-        if (key.empty() || key.size() > 200) return std::nullopt;
-        std::string term = std::string(schema::kNamePrefix) + key;
+        std::string term = name_term(words);
+        if (term.empty()) return std::nullopt;
         if (std::find(seen.begin(), seen.end(), term) != seen.end()) return std::nullopt;
         seen.push_back(term);
         return term;
@@ -243,6 +242,12 @@ std::string name_key(const std::vector<std::string>& words) {
         key += w;
     }
     return key;
+}
+
+std::string name_term(const std::vector<std::string>& words) {
+    const std::string key = name_key(words);
+    if (key.empty() || key.size() > 200) return {};
+    return std::string(schema::kNamePrefix) + key;
 }
 
 ParsedQuery parse_query(std::string_view text, Analyzer& analyzer, const SynonymMap* synonyms,
@@ -365,13 +370,13 @@ namespace {
 // empty unless two parts name articles and the articles differ.
 std::set<std::string> articles_named_apart(const Xapian::Database& db, const ParsedQuery& parsed) {
     std::set<std::string> named;
+    if (parsed.parts.size() < 2) return named;
     std::size_t naming_parts = 0;
     for (const auto& part : parsed.parts) {
         bool names = false;
         auto add = [&](const std::vector<std::string>& words) {
-            const std::string key = name_key(words);
-            if (key.empty()) return;
-            const std::string term = std::string(schema::kNamePrefix) + key;
+            const std::string term = name_term(words);
+            if (term.empty()) return;
             auto posting = db.postlist_begin(term);
             if (posting == db.postlist_end(term)) return;
             named.insert(db.get_document(*posting).get_value(schema::kSlotArticle));
@@ -484,8 +489,8 @@ void add_name_intent(ParsedQuery& parsed, const Xapian::Database& db, const Quer
     if (subject.empty()) return;
     std::vector<std::string> names;  // XN terms of the articles the query names
     auto add_if_name = [&](const std::vector<std::string>& words) {
-        std::string term = std::string(schema::kNamePrefix) + name_key(words);
-        if (db.term_exists(term)) names.push_back(std::move(term));
+        std::string term = name_term(words);
+        if (!term.empty() && db.term_exists(term)) names.push_back(std::move(term));
     };
     std::vector<std::string> words;
     for (const auto* p : subject) words.insert(words.end(), p->words.begin(), p->words.end());

@@ -148,6 +148,9 @@ Xapian::Query build_query(const ParsedQuery& parsed, Analyzer& analyzer, const Q
 // A name as one term: folded words without stopwords (of any language), joined by ' '.
 // Used for XN terms at index and query time alike.
 std::string name_key(const std::vector<std::string>& words);
+// The XN term of a name (kNamePrefix + name_key); empty when the name has no key, or one too
+// long to be a term, so index and query time skip the same names.
+std::string name_term(const std::vector<std::string>& words);
 
 // Runs of query parts tried as whole names; bounds the terms a long query adds.
 inline constexpr std::size_t kMaxNameParts = 6;

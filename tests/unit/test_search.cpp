@@ -96,12 +96,12 @@ struct Note {
     std::string language = "en";
 };
 
-// Indexes `articles` into `dir` without a vocabulary.
-void index_articles(const TempDir& dir, const std::vector<Article>& articles) {
+// Indexes `articles` into `dir` with `synonyms` (none by default).
+void index_articles(const TempDir& dir, const std::vector<Article>& articles, const SynonymMap& synonyms = {}) {
     auto builder = IndexBuilder::begin(dir.path());
     REQUIRE(builder.ok());
     for (const auto& a : articles) REQUIRE(builder.value().add(a).ok());
-    REQUIRE(builder.value().publish(SynonymMap{}).ok());
+    REQUIRE(builder.value().publish(synonyms).ok());
 }
 
 // Indexes `notes` into `dir` without a vocabulary, each an article of one overview.
@@ -281,32 +281,27 @@ TEST_CASE("the intent context gives the asked-for kind a share of its article's 
 
 TEST_CASE("a section that matches only the cue words earns no intent boost", "[search][intent]") {
     TempDir dir;
-    {
-        Analyzer analyzer;
-        SynonymMap synonyms;
-        std::vector<Diagnostic> problems;
-        REQUIRE(synonyms.add_solr("monofilament test, monofilament examination\n", "test.txt", analyzer, problems));
-        auto builder = IndexBuilder::begin(dir.path());
-        REQUIRE(builder.ok());
-        for (const auto& a :
-             {article("restless-legs", "restless-legs",
-                      {section("diagnosis", "Diagnosis", SectionKind::diagnosis,
-                               "A blood test checks your iron. Sleep studies are seldom needed.")}),
-              article("diabetic-feet", "diabetic-feet",
-                      {section("diagnosis", "Diagnosis", SectionKind::diagnosis,
-                               "A monofilament pressed on the sole checks feeling in your feet.")}),
-              article("neuro-exam", "neuro-exam",
-                      {section("what-happens", "What Happens", SectionKind::other,
-                               "A nylon thread (monofilament) is pressed on your feet to test feeling.")}),
-              article("shingles", "shingles",
-                      {section("outlook", "Outlook", SectionKind::outlook,
-                               "Most people make a full recovery within a month.")}),
-              article("wrist-surgery", "wrist-surgery",
-                      {section("what-to-expect", "What to Expect", SectionKind::what_to_expect,
-                               "After carpal tunnel surgery the hand is sore for a few weeks.")})})
-            REQUIRE(builder.value().add(a).ok());
-        REQUIRE(builder.value().publish(synonyms).ok());
-    }
+    Analyzer analyzer;
+    SynonymMap synonyms;
+    std::vector<Diagnostic> problems;
+    REQUIRE(synonyms.add_solr("monofilament test, monofilament examination\n", "test.txt", analyzer, problems));
+    index_articles(dir,
+                   {article("restless-legs", "restless-legs",
+                            {section("diagnosis", "Diagnosis", SectionKind::diagnosis,
+                                     "A blood test checks your iron. Sleep studies are seldom needed.")}),
+                    article("diabetic-feet", "diabetic-feet",
+                            {section("diagnosis", "Diagnosis", SectionKind::diagnosis,
+                                     "A monofilament pressed on the sole checks feeling in your feet.")}),
+                    article("neuro-exam", "neuro-exam",
+                            {section("what-happens", "What Happens", SectionKind::other,
+                                     "A nylon thread (monofilament) is pressed on your feet to test feeling.")}),
+                    article("shingles", "shingles",
+                            {section("outlook", "Outlook", SectionKind::outlook,
+                                     "Most people make a full recovery within a month.")}),
+                    article("wrist-surgery", "wrist-surgery",
+                            {section("what-to-expect", "What to Expect", SectionKind::what_to_expect,
+                                     "After carpal tunnel surgery the hand is sore for a few weeks.")})},
+                   synonyms);
     auto searcher = open_searcher(dir.path());
     SearchRequest request;
     request.group = Grouping::section;

@@ -643,24 +643,42 @@ TEST_CASE("judged relevance queries parse and name sections that exist", "[conte
     }
 }
 
-// tests/relevance/blind-dev.jsonl: queries written and graded from the articles alone, for tuning
-// (bench/README.md). None may repeat a query of another set, or it would be measured twice.
-TEST_CASE("blind-dev.jsonl queries name sections that exist and repeat no other set's query", "[content]") {
+namespace {
+
+// A blind set's file checked like judged.jsonl, and none of its queries repeating one of the
+// `others` sets, or that query would be measured twice.
+void check_blind_set(const char* file, const char* prefix, std::initializer_list<const char*> others) {
     Analyzer analyzer;
-    const auto queries = check_judged_file(kRoot / "tests" / "relevance" / "blind-dev.jsonl", "bd-", 30);
-    std::set<std::vector<std::string>> others;
-    for (const char* name : {"judged.jsonl", "heldout.jsonl", "synthetic-sections.jsonl"}) {
+    const auto queries = check_judged_file(kRoot / "tests" / "relevance" / file, prefix, 30);
+    std::set<std::vector<std::string>> seen;
+    for (const char* name : others) {
         std::ifstream in(kRoot / "tests" / "relevance" / name);
         REQUIRE(in.good());
         std::string line;
         while (std::getline(in, line))
             if (has_text(line))
-                others.insert(words_of(nlohmann::json::parse(line).at("query").get<std::string>(), analyzer));
+                seen.insert(words_of(nlohmann::json::parse(line).at("query").get<std::string>(), analyzer));
     }
     for (const auto& q : queries) {
         INFO("query \"" << q << "\"");
-        CHECK(others.count(words_of(q, analyzer)) == 0);
+        CHECK(seen.count(words_of(q, analyzer)) == 0);
     }
+}
+
+}  // namespace
+
+// tests/relevance/blind-dev.jsonl: queries written and graded from the articles alone, for tuning
+// (bench/README.md).
+TEST_CASE("blind-dev.jsonl queries name sections that exist and repeat no other set's query", "[content]") {
+    check_blind_set("blind-dev.jsonl", "bd-",
+                    {"judged.jsonl", "heldout.jsonl", "synthetic-sections.jsonl", "blind-check.jsonl"});
+}
+
+// tests/relevance/blind-check.jsonl: written the same way, for out-of-sample checks only: never
+// tuned on (bench/README.md).
+TEST_CASE("blind-check.jsonl queries name sections that exist and repeat no other set's query", "[content]") {
+    check_blind_set("blind-check.jsonl", "bc-",
+                    {"judged.jsonl", "heldout.jsonl", "synthetic-sections.jsonl", "blind-dev.jsonl"});
 }
 
 // A vocabulary entry that is an evaluation query word for word answers that query by heart, and
@@ -675,7 +693,7 @@ TEST_CASE("no vocabulary entry is a judged or held-out query, unless it is a ter
                                                           words_of("pins and needles socks", analyzer)};
     const auto texts = corpus_texts(analyzer);
     std::map<std::vector<std::string>, std::string> queries;  // folded words -> qid
-    for (const char* name : {"judged.jsonl", "heldout.jsonl", "blind-dev.jsonl"}) {
+    for (const char* name : {"judged.jsonl", "heldout.jsonl", "blind-dev.jsonl", "blind-check.jsonl"}) {
         std::ifstream in(kRoot / "tests" / "relevance" / name);
         REQUIRE(in.good());
         std::string line;

@@ -19,6 +19,7 @@
 #include <iostream>
 #include <iterator>
 #include <optional>
+#include <set>
 #include <string>
 #include <thread>
 #include <unordered_set>
@@ -118,6 +119,8 @@ struct Options {
     fs::path synonyms;
     fs::path judged;
     fs::path heldout;
+    fs::path blind_dev;
+    fs::path blind_check;
     fs::path medquad;
     std::vector<std::string> sets;
     std::size_t medquad_queries = 2000;
@@ -720,16 +723,18 @@ int run(const Options& options, const std::string& command) {
     std::error_code ec;
     const bool have_medquad = fs::is_regular_file(medquad_corpus, ec);
     std::vector<QuerySet> sets;
-    if (wanted("corpus")) {
+    // Our own sets, all searched on our corpus.
+    const struct { const char* name; const fs::path& file; const char* none; } own[] = {
+        {"corpus", options.judged, "no judged queries yet"},
+        {"heldout", options.heldout, "no held-out queries"},
+        {"blind-dev", options.blind_dev, "no blind-dev queries"},
+        {"blind-check", options.blind_check, "no blind-check queries"},
+    };
+    for (const auto& o : own) {
+        if (!wanted(o.name)) continue;
         if (!fs::is_directory(options.corpus, ec))
-            print_skip("corpus", "no corpus (" + display_path(options.corpus) + " not found)", md);
-        else if (auto s = load_set("corpus", options.judged, "query", options, 0, "no judged queries yet"))
-            sets.push_back(std::move(*s));
-    }
-    if (wanted("heldout")) {
-        if (!fs::is_directory(options.corpus, ec))
-            print_skip("heldout", "no corpus (" + display_path(options.corpus) + " not found)", md);
-        else if (auto s = load_set("heldout", options.heldout, "query", options, 0, "no held-out queries"))
+            print_skip(o.name, "no corpus (" + display_path(options.corpus) + " not found)", md);
+        else if (auto s = load_set(o.name, o.file, "query", options, 0, o.none))
             sets.push_back(std::move(*s));
     }
     for (const std::string name : {"medquad", "liveqa"}) {
@@ -745,7 +750,7 @@ int run(const Options& options, const std::string& command) {
                                 shared_absent);
         if (s) sets.push_back(std::move(*s));
     }
-    for (auto& s : sets) s.index = (s.name == "corpus" || s.name == "heldout") ? "corpus" : "medquad";
+    for (auto& s : sets) s.index = (s.name == "medquad" || s.name == "liveqa") ? "medquad" : "corpus";
     if (sets.empty()) {
         std::printf("Nothing to measure: every set was skipped.\n");
         return kFailed;
@@ -826,6 +831,8 @@ int main(int argc, char** argv) try {
     options.synonyms = root / "synonyms";
     options.judged = root / "tests" / "relevance" / "judged.jsonl";
     options.heldout = root / "tests" / "relevance" / "heldout.jsonl";
+    options.blind_dev = root / "tests" / "relevance" / "blind-dev.jsonl";
+    options.blind_check = root / "tests" / "relevance" / "blind-check.jsonl";
     options.medquad = (root / ".." / "shared" / "data" / "medquad").lexically_normal();
     std::string sets = "corpus,heldout,medquad,liveqa";
     std::vector<std::string> params;
@@ -838,7 +845,7 @@ int main(int argc, char** argv) try {
     visible.add_options()
         ("help,h", "show this help")
         ("sets", po::value<std::string>(&sets)->default_value(sets)->value_name("LIST"),
-         "query sets to run, comma-separated: corpus, heldout, medquad, liveqa")
+         "query sets to run, comma-separated: corpus, heldout, blind-dev, blind-check, medquad, liveqa")
         ("split", po::value<std::string>(&split)->default_value(split)->value_name("dev|test|all"),
          "queries to run: the development split (~30% of qids, by hash), the test split, or all "
          "(dev and test reported in separate tables)")
@@ -865,6 +872,10 @@ int main(int argc, char** argv) try {
          "judged queries for our corpus, queries.jsonl format")
         ("heldout", po::value<fs::path>(&options.heldout)->default_value(options.heldout)->value_name("FILE"),
          "blind judged queries for our corpus, written without sight of the vocabulary; never tuned on")
+        ("blind-dev", po::value<fs::path>(&options.blind_dev)->default_value(options.blind_dev)->value_name("FILE"),
+         "blind judged queries for our corpus, for tuning (set blind-dev)")
+        ("blind-check", po::value<fs::path>(&options.blind_check)->default_value(options.blind_check)->value_name("FILE"),
+         "blind judged queries for our corpus, for out-of-sample checks only; never tuned on (set blind-check)")
         ("medquad", po::value<fs::path>(&options.medquad)->default_value(options.medquad)->value_name("DIR"),
          "the shared MedQuAD folder (corpus.jsonl, queries.jsonl, synonyms.tsv, liveqa/)")
         ("words", po::value<std::vector<fs::path>>(&word_lists)->value_name("FILE"),
@@ -901,9 +912,12 @@ int main(int argc, char** argv) try {
         return usage_error("--liveqa-field: expected query or paraphrase, got \"" + options.liveqa_field + "\"",
                            visible);
     options.sets = split_list(sets);
+    static const std::set<std::string> known = {"corpus", "heldout", "blind-dev", "blind-check", "medquad", "liveqa"};
     for (const auto& s : options.sets)
-        if (s != "corpus" && s != "heldout" && s != "medquad" && s != "liveqa")
-            return usage_error("--sets: expected corpus, heldout, medquad or liveqa, got \"" + s + "\"", visible);
+        if (!known.count(s))
+            return usage_error("--sets: expected corpus, heldout, blind-dev, blind-check, medquad or liveqa, got \"" + s +
+                                   "\"",
+                               visible);
     if (options.sets.empty()) return usage_error("--sets: name at least one set", visible);
 
     std::signal(SIGINT, on_signal);

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <iterator>
 #include <map>
+#include <optional>
 #include <unordered_map>
 
 #include <nlohmann/json.hpp>
@@ -129,7 +130,8 @@ struct Searcher::Impl {
     // of a cue word ("symtoms"). Returns the corrected query ("did you mean"), or empty if
     // nothing was corrected, leaving `parsed` alone. A word the index or the vocabulary knows is
     // never touched (Xapian alone offers "nerves pain" for "nerve pain"), nor an abbreviation or
-    // a cue word; a correctly spelled word of the word list only with RealWords::corrected, and
+    // a cue word; a correctly spelled word of the word list (or another form of one, in the
+    // query's language: "saben" of "saber") only with RealWords::corrected, and
     // then `*kept` says whether there was one. Matches of a correction say `via` "spelling".
     std::string correct_spelling(const std::string& text, ParsedQuery& parsed, const QueryOptions& options,
                                  RealWords real_words, bool* kept = nullptr) {
@@ -144,6 +146,13 @@ struct Searcher::Impl {
         std::size_t cursor = 0;
         // Cue words are the parser's own vocabulary: "cura sola" must not turn into "cara solo".
         const std::vector<bool> cue = cue_parts(parsed);
+        // Another form of a listed word is real too, in the language the query is in: "saben" (of
+        // "saber") is no typo for "taken", nor "niños" for "anos". Guessed once, when first needed.
+        std::optional<std::string> language;
+        auto another_form = [&](const std::string& word) {
+            if (!language) language = options.language.empty() ? guess_language(db, parsed) : options.language;
+            return !language->empty() && words->contains_stem(*language, analyzer.stem(word, *language));
+        };
         for (std::size_t i = 0; i < parsed.parts.size(); ++i) {
             const auto& part = parsed.parts[i];
             if (part.quoted || part.abbreviation || part.words.size() != 1 || !part.synonyms.empty() || cue[i]) continue;
@@ -153,7 +162,7 @@ struct Searcher::Impl {
                 continue;
             // A real word is only completed ("cipro" is the start of "ciprofloxacin"), not made
             // into another one ("kids" -> "aids", "panicking" -> "picking").
-            const bool real = real_words == RealWords::kept && words && words->contains(word);
+            const bool real = real_words == RealWords::kept && words && (words->contains(word) || another_form(word));
             std::string suggestion = completion(word);
             if (suggestion.empty() && real) {
                 if (kept) *kept = true;

@@ -845,6 +845,29 @@ TEST_CASE("spelling: a real word of the word list is searched as typed unless no
     CHECK(cipro.hits.front().article.id == "drugs");
 }
 
+TEST_CASE("spelling: another form of a listed word is real in the query's language", "[search][spelling]") {
+    TempDir dir;
+    index_notes(dir, {{"shingles", "Shingles", "Shingles is a painful rash in adults."},
+                      {"culebrilla", "Culebrilla", "La culebrilla aparece después de los 50 años.", "es"}});
+    // Debian's Spanish list holds lemmas: "niño", not "niños", which is two edits from "años".
+    auto open_with = [&](const char* list_name) {
+        auto list = WordList::load({dir.write(list_name, "niño\nculebrilla\n")});
+        REQUIRE(list.ok());
+        auto searcher = Searcher::open(dir.path(), std::make_shared<const WordList>(std::move(list).value()));
+        REQUIRE(searcher.ok());
+        return std::move(searcher).value();
+    };
+    auto spanish = open_with("spanish");
+    auto kids = search(spanish, "culebrilla en niños", Grouping::section);
+    CHECK(kids.corrected.empty());
+    CHECK(hit_ids(kids) == std::vector<std::string>{"culebrilla#overview"});
+    // The list's name gives its language; a list of no known language matches words as written.
+    auto unnamed = open_with("words");
+    CHECK(search(unnamed, "culebrilla en niños").corrected == "culebrilla en anos");
+    // Only in the language the query is in: an English query's "ninos" is not a Spanish plural.
+    CHECK(search(spanish, "shingles ninos").corrected == "shingles anos");
+}
+
 TEST_CASE("folding is the same at index, query and highlight time", "[search][analyzer]") {
     Index index;
     auto searcher = index.open();

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <iterator>
 #include <map>
+#include <set>
 #include <optional>
 #include <unordered_map>
 
@@ -124,6 +125,44 @@ struct Searcher::Impl {
     // Whether words of the word list are corrected like other unknown words.
     enum class RealWords { kept, corrected };
 
+    // Whether some section in `language` has `word` as written.
+    bool has_in_language(const std::string& word, const std::string& language) {
+        Xapian::Enquire enquire(db);
+        enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, Xapian::Query(word),
+                                        Xapian::Query(std::string(schema::kLanguagePrefix) + language)));
+        enquire.set_weighting_scheme(Xapian::BoolWeight());
+        return !enquire.get_mset(0, 1).empty();
+    }
+
+    // The word one edit from `word` (a letter deleted, inserted, changed, or two swapped) that
+    // the most sections in `language` have; empty when none has one.
+    std::string nearest_in_language(const std::string& word, const std::string& language) {
+        std::set<std::string> candidates;
+        for (std::size_t i = 0; i <= word.size(); ++i) {
+            if (i < word.size()) candidates.insert(word.substr(0, i) + word.substr(i + 1));
+            if (i + 1 < word.size()) {
+                std::string swapped = word;
+                std::swap(swapped[i], swapped[i + 1]);
+                candidates.insert(swapped);
+            }
+            for (char c = 'a'; c <= 'z'; ++c) {
+                candidates.insert(word.substr(0, i) + c + word.substr(i));
+                if (i < word.size()) candidates.insert(word.substr(0, i) + c + word.substr(i + 1));
+            }
+        }
+        std::string best;
+        Xapian::doccount best_freq = 0;
+        for (const auto& c : candidates) {
+            if (c == word || c.size() < 3) continue;
+            const Xapian::doccount freq = db.get_termfreq(c);
+            if (freq > best_freq && has_in_language(c, language)) {
+                best = c;
+                best_freq = freq;
+            }
+        }
+        return best;
+    }
+
     // Each unknown word is replaced by the indexed word it starts ("trigem"), else by the
     // index's spelling suggestion, and the corrected text parsed afresh, so the correction gets
     // what the word typed right would: its synonyms, the article names it completes, the intent
@@ -149,9 +188,13 @@ struct Searcher::Impl {
         // Another form of a listed word is real too, in the language the query is in: "saben" (of
         // "saber") is no typo for "taken", nor "niños" for "anos". Guessed once, when first needed.
         std::optional<std::string> language;
-        auto another_form = [&](const std::string& word) {
+        auto language_of_query = [&]() -> const std::string& {
             if (!language) language = options.language.empty() ? guess_language(db, parsed) : options.language;
-            return !language->empty() && words->contains_stem(*language, analyzer.stem(word, *language));
+            return *language;
+        };
+        auto another_form = [&](const std::string& word) {
+            const std::string& lang = language_of_query();
+            return !lang.empty() && words->contains_stem(lang, analyzer.stem(word, lang));
         };
         for (std::size_t i = 0; i < parsed.parts.size(); ++i) {
             const auto& part = parsed.parts[i];
@@ -168,7 +211,13 @@ struct Searcher::Impl {
                 if (kept) *kept = true;
                 continue;
             }
-            if (suggestion.empty()) suggestion = db.get_spelling_suggestion(word, 2);
+            if (suggestion.empty()) {
+                suggestion = db.get_spelling_suggestion(word, 2);
+                // The index's suggestion may be a word of the other language ("siatica" ->
+                // "sciatica" in a Spanish query): a word one edit away in the query's language wins.
+                if (!suggestion.empty() && language_of_query() != "" && !has_in_language(suggestion, *language))
+                    if (std::string near = nearest_in_language(word, *language); !near.empty()) suggestion = near;
+            }
             // A stopword is no correction: "till" is a word, not a typo for "will".
             if (suggestion.empty() || suggestion == word || is_stopword(suggestion, "")) continue;
             // A word the index has in another form is taken as typed unless the suggestion is the

@@ -868,6 +868,21 @@ TEST_CASE("spelling: another form of a listed word is real in the query's langua
     CHECK(search(spanish, "shingles ninos").corrected == "shingles anos");
 }
 
+TEST_CASE("spelling: a typo is corrected into a word of the query's language", "[search][spelling]") {
+    TempDir dir;
+    index_notes(dir, {{"sciatica", "Sciatica", "Sciatica is pain along the sciatic nerve."},
+                      {"back", "Back Pain", "Sciatica often comes with back pain."},
+                      {"ciatica", "Ciática", "La ciática es un dolor que baja por la pierna.", "es"}});
+    auto searcher = open_searcher(dir.path());
+    // "siatica" is one edit from both; the index's own suggestion is the word in more sections.
+    CHECK(search(searcher, "siatica pain").corrected == "sciatica pain");
+    auto spanish = search(searcher, "dolor de siatica", Grouping::section);
+    CHECK(spanish.corrected == "dolor de ciatica");
+    CHECK(spanish.language == "es");
+    REQUIRE_FALSE(spanish.hits.empty());
+    CHECK(spanish.hits.front().article.id == "ciatica");
+}
+
 TEST_CASE("folding is the same at index, query and highlight time", "[search][analyzer]") {
     Index index;
     auto searcher = index.open();

@@ -176,7 +176,12 @@ bool is_stopword(std::string_view w, std::string_view language) {
         "them", "then", "there", "these", "they", "this", "those", "to", "was", "we", "were", "what", "when",
         "where", "which", "who", "whom", "why", "will", "with", "would", "you", "your",
         "can't", "cant", "cannot", "don't", "dont", "doesn't", "doesnt", "didn't", "didnt", "won't", "wont",
-        "isn't", "isnt", "aren't", "wasn't", "haven't", "hasn't", "couldn't", "wouldn't", "shouldn't"};
+        "isn't", "isnt", "aren't", "wasn't", "haven't", "hasn't", "couldn't", "wouldn't", "shouldn't",
+        // Other contractions of the words above, as folding leaves them ("what's" -> "whats"),
+        // but those that are words of their own ("ill", "shed", "well", "wed", "lets", "id").
+        "arent", "wasnt", "werent", "havent", "hasnt", "hadnt", "couldnt", "wouldnt", "shouldnt", "im",
+        "youre", "theyre", "hes", "shes", "thats", "theres", "whats", "whos", "wheres", "hows", "ive",
+        "youve", "weve", "theyve", "youd", "theyd", "youll", "theyll"};
     // No word that is also an English word a query may mean ("hay" fever, "son").
     static const std::unordered_set<std::string_view> spanish = {
         "a", "al", "como", "con", "de", "del", "el", "en", "es", "esta", "este", "la", "las",

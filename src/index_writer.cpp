@@ -72,8 +72,9 @@ constexpr Xapian::termpos kNameGap = 100;
 // how-it-works kind; 8: the what-to-expect kind; 9: the stages kind; 10: "before", "after",
 // "during" etc. out of name keys; 11: "under", "below" etc. too; 12: "something", "anyone" etc.;
 // 13: "all", "some" etc.; 14: Spanish "si", "le", "pero" etc.; 15: irregular plurals stemmed
-// as their singular ("feet" as "foot"); 16: "he", "she", "his", "her" etc.
-constexpr int kIndexFormat = 16;
+// as their singular ("feet" as "foot"); 16: "he", "she", "his", "her" etc.; 17: contractions
+// ("what's", "they're", "i'm").
+constexpr int kIndexFormat = 17;
 constexpr std::string_view kBuildPrefix = "build-";
 
 using Clock = std::chrono::steady_clock;

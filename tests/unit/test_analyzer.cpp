@@ -129,3 +129,20 @@ TEST_CASE("negative contractions are stopwords, as folded from either apostrophe
         CHECK(is_stopword(w[0], "en"));
     }
 }
+
+TEST_CASE("other contractions of function words are stopwords, unless a word of their own", "[analyzer]") {
+    // "what's the difference": "what's" matched sections that say "what's", not the question.
+    Analyzer a;
+    for (const char* typed : {"what's", "they\u2019re", "I'm", "he's", "she's", "that's", "I've", "they'll", "aren't",
+                              "wasn't", "shouldn't"}) {
+        INFO(typed);
+        const auto w = words(a, typed);
+        REQUIRE(w.size() == 1);
+        CHECK(is_stopword(w[0], "en"));
+    }
+    // Folded, "I'll", "she'd", "we'll" and "let's" are "ill", "shed", "well" and "lets".
+    for (const char* word : {"ill", "shed", "well", "lets"}) {
+        INFO(word);
+        CHECK_FALSE(is_stopword(word, ""));
+    }
+}

@@ -332,6 +332,13 @@ Xapian::Query in_language(const Xapian::Query& query, const std::string& languag
     return Xapian::Query(Xapian::Query::OP_FILTER, query, Xapian::Query(std::string(schema::kLanguagePrefix) + language));
 }
 
+bool has_word_in_language(const Xapian::Database& db, const std::string& word, const std::string& language) {
+    Xapian::Enquire enquire(db);
+    enquire.set_query(in_language(Xapian::Query(word), language));
+    enquire.set_weighting_scheme(Xapian::BoolWeight());
+    return !enquire.get_mset(0, 1).empty();
+}
+
 std::string guess_language(const Xapian::Database& db, const ParsedQuery& parsed) {
     std::vector<std::string> present;
     for (const auto& lang : query_languages(QueryOptions{}))  // every language we index
@@ -344,10 +351,7 @@ std::string guess_language(const Xapian::Database& db, const ParsedQuery& parsed
             std::string only;
             std::size_t in = 0;
             for (const auto& lang : present) {
-                Xapian::Enquire enquire(db);
-                enquire.set_query(in_language(Xapian::Query(word), lang));
-                enquire.set_weighting_scheme(Xapian::BoolWeight());
-                if (enquire.get_mset(0, 1).empty()) continue;
+                if (!has_word_in_language(db, word, lang)) continue;
                 ++in;
                 only = lang;
             }

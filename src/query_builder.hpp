@@ -62,6 +62,9 @@ std::vector<std::string> query_languages(const QueryOptions& options);
 // `query` kept to the sections written in `language` ("en", "es").
 Xapian::Query in_language(const Xapian::Query& query, const std::string& language);
 
+// Whether some section of `db` in `language` has `word` (folded, as written).
+bool has_word_in_language(const Xapian::Database& db, const std::string& word, const std::string& language);
+
 // The language the query's words are written in, judged by `db`: a word found in the sections
 // of one language only votes for it ("nerve" en, "nervios" es; "neuralgia" is in both and
 // abstains). Empty when the index holds one language, no word votes, or votes differ. Searches

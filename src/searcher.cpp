@@ -7,8 +7,8 @@
 #include <fstream>
 #include <iterator>
 #include <map>
-#include <set>
 #include <optional>
+#include <set>
 #include <unordered_map>
 
 #include <nlohmann/json.hpp>
@@ -125,15 +125,6 @@ struct Searcher::Impl {
     // Whether words of the word list are corrected like other unknown words.
     enum class RealWords { kept, corrected };
 
-    // Whether some section in `language` has `word` as written.
-    bool has_in_language(const std::string& word, const std::string& language) {
-        Xapian::Enquire enquire(db);
-        enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, Xapian::Query(word),
-                                        Xapian::Query(std::string(schema::kLanguagePrefix) + language)));
-        enquire.set_weighting_scheme(Xapian::BoolWeight());
-        return !enquire.get_mset(0, 1).empty();
-    }
-
     // The word one edit from `word` (a letter deleted, inserted, changed, or two swapped) that
     // the most sections in `language` have; empty when none has one.
     std::string nearest_in_language(const std::string& word, const std::string& language) {
@@ -155,7 +146,7 @@ struct Searcher::Impl {
         for (const auto& c : candidates) {
             if (c == word || c.size() < 3) continue;
             const Xapian::doccount freq = db.get_termfreq(c);
-            if (freq > best_freq && has_in_language(c, language)) {
+            if (freq > best_freq && has_word_in_language(db, c, language)) {
                 best = c;
                 best_freq = freq;
             }
@@ -215,8 +206,11 @@ struct Searcher::Impl {
                 suggestion = db.get_spelling_suggestion(word, 2);
                 // The index's suggestion may be a word of the other language ("siatica" ->
                 // "sciatica" in a Spanish query): a word one edit away in the query's language wins.
-                if (!suggestion.empty() && language_of_query() != "" && !has_in_language(suggestion, *language))
-                    if (std::string near = nearest_in_language(word, *language); !near.empty()) suggestion = near;
+                if (!suggestion.empty()) {
+                    const std::string& lang = language_of_query();
+                    if (!lang.empty() && !has_word_in_language(db, suggestion, lang))
+                        if (std::string near = nearest_in_language(word, lang); !near.empty()) suggestion = near;
+                }
             }
             // A stopword is no correction: "till" is a word, not a typo for "will".
             if (suggestion.empty() || suggestion == word || is_stopword(suggestion, "")) continue;

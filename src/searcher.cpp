@@ -122,6 +122,20 @@ struct Searcher::Impl {
         return most;
     }
 
+    // The word the index has for part `i` and the next one written as one ("radio frequency" ->
+    // "radiofrequency"), when both are single unquoted words apart only by spaces or a hyphen;
+    // empty otherwise.
+    std::string joined_with_next(const std::string& text, const ParsedQuery& parsed, std::size_t i) {
+        if (i + 1 >= parsed.parts.size()) return {};
+        const auto& part = parsed.parts[i];
+        const auto& next = parsed.parts[i + 1];
+        if (next.quoted || next.abbreviation || next.words.size() != 1) return {};
+        for (std::size_t at = part.end; at < next.begin; ++at)
+            if (text[at] != ' ' && text[at] != '-') return {};
+        std::string joined = part.words[0] + next.words[0];
+        return db.term_exists(joined) ? joined : std::string();
+    }
+
     // Whether words of the word list are corrected like other unknown words.
     enum class RealWords { kept, corrected };
 
@@ -194,6 +208,18 @@ struct Searcher::Impl {
             if (word.size() < 4 || is_stopword(word, "") || db.term_exists(word) ||
                 !synonyms.lookup(part.words, false).empty())
                 continue;
+            // A word split in two ("radio frequency", "gaba pentin") is joined when the index has
+            // the whole; joined, the second word is part of the correction, not searched again.
+            if (const std::string joined = joined_with_next(text, parsed, i); !joined.empty()) {
+                const auto& next = parsed.parts[i + 1];
+                corrected.append(text, cursor, part.begin - cursor);
+                corrections.push_back({corrected.size(), corrected.size() + joined.size(),
+                                       text.substr(part.begin, next.end - part.begin), std::string(), joined});
+                corrected += joined;
+                cursor = next.end;
+                ++i;
+                continue;
+            }
             // A real word is only completed ("cipro" is the start of "ciprofloxacin"), not made
             // into another one ("kids" -> "aids", "panicking" -> "picking").
             const bool real = real_words == RealWords::kept && words && (words->contains(word) || another_form(word));
@@ -237,7 +263,7 @@ struct Searcher::Impl {
                 typed += c.typed;
                 at = c.end;
                 part.spelled.push_back(c.suggestion);
-                if (part.words.size() == 1) {
+                if (part.words.size() == 1 && !c.word.empty()) {
                     SynonymMap::Expansion typed_word;
                     typed_word.phrase.words = {c.word};
                     typed_word.as_typed = true;

@@ -757,6 +757,24 @@ TEST_CASE("spelling: a corrected word searches as if typed right, synonyms and n
     CHECK(hit_ids(name) == hit_ids(search(searcher, "multiple sclerosis pain")));
 }
 
+TEST_CASE("spelling: a word typed in two is joined when the index has it whole", "[search][spelling]") {
+    Index index;
+    auto searcher = index.open();
+    // Not "antidepressants depressants": the second half is part of the correction.
+    auto split = search(searcher, "anti depressants", Grouping::section);
+    CHECK(split.corrected == "antidepressants");
+    CHECK(split.corrected_applied);
+    CHECK(hit_ids(split) == hit_ids(search(searcher, "antidepressants", Grouping::section)));
+    const SectionHit* treatment = find_section(split, "neuropathic-pain#treatment");
+    REQUIRE(treatment != nullptr);
+    CHECK(has_match(*treatment, "anti depressants", "antidepressants", "spelling"));
+    // Among other words; a hyphen between the halves is the same split.
+    CHECK(search(searcher, "anti depressants for burning").corrected == "antidepressants for burning");
+    CHECK(search(searcher, "anti-depressants").corrected == "antidepressants");
+    // Halves the index does not have whole are corrected one by one, as before.
+    CHECK(search(searcher, "sclerozis pain").corrected == "sclerosis pain");
+}
+
 TEST_CASE("spelling: cue words and corrections into stopwords are left as typed", "[search][spelling]") {
     TempDir dir;
     {

@@ -76,6 +76,7 @@ constexpr Feature kFeatures[] = {
     {"spelling", &SearchFeatures::spelling},
     {"article-context", &SearchFeatures::article_context},
     {"likeness", &SearchFeatures::likeness},
+    {"searches", &SearchFeatures::searches},
     {"query-language", &SearchFeatures::query_language},
 };
 static_assert(sizeof(SearchFeatures) == std::size(kFeatures) * sizeof(bool),

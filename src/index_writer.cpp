@@ -63,7 +63,7 @@ namespace {
 // Xapian refuses terms over 245 bytes; words that long are noise (URLs, base64) anyway.
 constexpr std::size_t kMaxWordBytes = 64;
 constexpr std::size_t kMaxTermBytes = 245;
-// Gap between title and each also-called name, so a phrase never spans two names.
+// Gap between title and each also-called name, so a phrase never spans two names (or searches).
 constexpr Xapian::termpos kNameGap = 100;
 // Version of what an article becomes in the index (terms, values, document data). It salts the
 // content hash, so raising it makes every article "changed" and the next run rewrites them all.
@@ -73,8 +73,8 @@ constexpr Xapian::termpos kNameGap = 100;
 // "during" etc. out of name keys; 11: "under", "below" etc. too; 12: "something", "anyone" etc.;
 // 13: "all", "some" etc.; 14: Spanish "si", "le", "pero" etc.; 15: irregular plurals stemmed
 // as their singular ("feet" as "foot"); 16: "he", "she", "his", "her" etc.; 17: contractions
-// ("what's", "they're", "i'm").
-constexpr int kIndexFormat = 17;
+// ("what's", "they're", "i'm"); 18: each section's searches (Section::searches).
+constexpr int kIndexFormat = 18;
 constexpr std::string_view kBuildPrefix = "build-";
 
 using Clock = std::chrono::steady_clock;
@@ -182,7 +182,10 @@ std::size_t text_bytes(const Article& a) {
     std::size_t n = a.id.size() + a.title.size() + a.source.size() + a.url.size() + 256;
     for (const auto& s : a.also_called) n += s.size() + 32;
     for (const auto& s : a.topics) n += s.size() + 32;
-    for (const auto& s : a.sections) n += s.text.size() + s.heading.size() + s.heading_path.size() + s.anchor.size() + 128;
+    for (const auto& s : a.sections) {
+        n += s.text.size() + s.heading.size() + s.heading_path.size() + s.anchor.size() + 128;
+        for (const auto& search : s.searches) n += search.size() + 32;
+    }
     return n;
 }
 
@@ -196,6 +199,16 @@ bool spelling_wanted(const std::string& w) {
 
 // Body terms are unprefixed; every prefixed term starts with a capital letter.
 bool is_body_term(const std::string& term) { return !term.empty() && !(term[0] >= 'A' && term[0] <= 'Z'); }
+
+// The word of a term the spelling table counts: a body word, or a word of the section's searches
+// (people type those words, so they are words to correct towards); empty for any other term.
+std::string_view spelling_word(const std::string& term) {
+    if (is_body_term(term)) return term;
+    const std::string_view prefix = schema::kSearchesPrefix;
+    if (term.size() > prefix.size() && term.compare(0, prefix.size(), prefix) == 0 && is_body_term(term.substr(prefix.size())))
+        return std::string_view(term).substr(prefix.size());
+    return {};
+}
 
 // The vocabulary's words as the spelling table counts them: one per occurrence in a rule.
 std::map<std::string, unsigned> vocabulary_words(const SynonymMap& synonyms, Analyzer& analyzer) {
@@ -533,18 +546,27 @@ private:
         Xapian::termpos pos = 0;
         analyse(s.text, pos, section_terms_);
         post(doc, section_terms_, schema::kBodyPrefix);
-        if (words) {
-            // Distinct body words of this document, as the full build's termfreq counts them.
+        if (words)
             for (const auto& t : section_terms_) seen_.insert(t.word);
-            for (const auto& w : seen_)
-                if (spelling_wanted(w)) ++(*words)[w];
-            seen_.clear();
-        }
         section_terms_.clear();
         pos = 0;
         analyse(s.heading_path.empty() ? s.heading : s.heading_path, pos, section_terms_);
         post(doc, section_terms_, schema::kHeadingPrefix);
         post(doc, title_terms_, schema::kTitlePrefix);
+        section_terms_.clear();
+        pos = 0;
+        for (const auto& search : s.searches) {
+            analyse(search, pos, section_terms_);
+            pos += kNameGap;  // a phrase never spans two searches
+        }
+        post(doc, section_terms_, schema::kSearchesPrefix);
+        if (words) {
+            // Distinct body and search words of this document, as add_spelling_data counts them.
+            for (const auto& t : section_terms_) seen_.insert(t.word);
+            for (const auto& w : seen_)
+                if (spelling_wanted(w)) ++(*words)[w];
+            seen_.clear();
+        }
         for (const auto& t : name_terms_) doc.add_term(t);
 
         doc.add_boolean_term(std::string(schema::kIdPrefix) + article.id + "#" + s.anchor);
@@ -557,10 +579,15 @@ private:
         return doc;
     }
 
-    // The spelling words of a document about to be replaced or deleted.
+    // The spelling words of a document about to be replaced or deleted, each once.
     void count_words(Xapian::docid did, WordCounts& words) {
-        for (auto t = db_.termlist_begin(did); t != db_.termlist_end(did); ++t)
-            if (is_body_term(*t) && spelling_wanted(*t)) ++words[*t];
+        for (auto t = db_.termlist_begin(did); t != db_.termlist_end(did); ++t) {
+            const std::string term = *t;
+            if (const std::string_view w = spelling_word(term); !w.empty() && spelling_wanted(std::string(w)))
+                seen_.insert(std::string(w));
+        }
+        for (const auto& w : seen_) ++words[w];
+        seen_.clear();
     }
 
     void analyse(std::string_view text, Xapian::termpos& pos, std::vector<Term>& out) {
@@ -599,13 +626,23 @@ private:
     std::string term_;
 };
 
-// Spelling data of a full build: every distinct body word with its document frequency, and
-// every vocabulary word, added once at the end (adding words as documents are indexed costs far
-// more for the same table).
+// Spelling data of a full build: every distinct body or search word with the number of
+// sections that have it, and every vocabulary word, added once at the end (adding words as
+// documents are indexed costs far more for the same table).
 void add_spelling_data(Xapian::WritableDatabase& db, const std::map<std::string, unsigned>& vocabulary) {
+    const std::string searches(schema::kSearchesPrefix);
     for (auto it = db.allterms_begin(); it != db.allterms_end(); ++it) {
         const std::string& term = *it;
-        if (is_body_term(term) && spelling_wanted(term)) db.add_spelling(term, it.get_termfreq());
+        if (is_body_term(term) && spelling_wanted(term) && !db.term_exists(searches + term))
+            db.add_spelling(term, it.get_termfreq());
+    }
+    // A word in both fields counts each section once, as count_words does.
+    for (auto it = db.allterms_begin(searches); it != db.allterms_end(searches); ++it) {
+        const std::string word = (*it).substr(searches.size());
+        if (!is_body_term(word) || !spelling_wanted(word)) continue;
+        std::set<Xapian::docid> sections(db.postlist_begin(*it), db.postlist_end(*it));
+        if (db.term_exists(word)) sections.insert(db.postlist_begin(word), db.postlist_end(word));
+        db.add_spelling(word, static_cast<Xapian::termcount>(sections.size()));
     }
     for (const auto& [word, n] : vocabulary) db.add_spelling(word, n);
 }
@@ -820,6 +857,7 @@ std::uint64_t article_hash(const Article& a) {
         h.field(s.heading_path);
         h.field(to_string(s.kind));
         h.field(s.text);
+        h.list(s.searches);
     }
     return h.value();
 }

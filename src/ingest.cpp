@@ -127,7 +127,7 @@ void build_sections(std::vector<RawSection>& raw, Article& a, Reporter& report, 
     }
 
     if (has_intro) {
-        a.sections.push_back({"intro", a.title, a.title, SectionKind::definition, intro.text});
+        a.sections.push_back({"intro", a.title, a.title, SectionKind::definition, intro.text, {}});
     }
     const RawSection* parent = nullptr;
     SectionKind parent_kind = SectionKind::other;

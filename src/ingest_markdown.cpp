@@ -503,9 +503,51 @@ public:
         checked_field("audience", a.audience, detail::check_audience);
         checked_field("updated", a.updated, detail::check_updated);
         checked_field("language", a.language, detail::check_language);
+        searches_field();
+    }
+
+    // Each anchor's searches onto its section; an anchor no section has is an error.
+    void attach_searches(Article& a) {
+        for (auto& s : searches_) {
+            auto section = std::find_if(a.sections.begin(), a.sections.end(),
+                                        [&](const Section& x) { return x.anchor == s.anchor; });
+            if (section == a.sections.end()) {
+                report_(s.line, "searches: no section has the anchor " + in_quotes(s.anchor));
+                continue;
+            }
+            section->searches = std::move(s.list);
+        }
     }
 
 private:
+    struct Searches {
+        std::string anchor;
+        std::size_t line;
+        std::vector<std::string> list;
+    };
+
+    // `searches:`, a mapping of section anchors to lists of strings; checked against the
+    // sections by attach_searches, once they are read.
+    void searches_field() {
+        const auto it = fields_.find("searches");
+        if (it == fields_.end() || it->second.value.IsNull()) return;
+        const Field& f = it->second;
+        if (!f.value.IsMap()) {
+            report_(f.line, "\"searches\" must map section anchors to lists, such as {treatment: [what helps]}");
+            return;
+        }
+        for (const auto& kv : f.value) {
+            const std::size_t line = line_of(kv.first, f.line);
+            if (!kv.first.IsScalar()) {
+                report_(line, "searches: keys must be section anchors");
+                continue;
+            }
+            std::vector<std::string> list;
+            list_of(kv.second, "searches." + kv.first.Scalar(), line, list);
+            searches_.push_back({kv.first.Scalar(), line, std::move(list)});
+        }
+    }
+
     enum class Required { no, yes };
     struct Field {
         YAML::Node value;
@@ -557,15 +599,18 @@ private:
     void list_field(const char* name, std::vector<std::string>& out) {
         const auto it = fields_.find(name);
         if (it == fields_.end() || it->second.value.IsNull()) return;
-        const Field& f = it->second;
-        if (!f.value.IsSequence()) {
-            report_(f.line, in_quotes(name) + " must be a list of strings, such as [pain, nerves]");
+        list_of(it->second.value, name, it->second.line, out);
+    }
+
+    void list_of(const YAML::Node& value, const std::string& name, std::size_t at, std::vector<std::string>& out) {
+        if (!value.IsSequence()) {
+            report_(at, in_quotes(name) + " must be a list of strings, such as [pain, nerves]");
             return;
         }
         std::size_t index = 0;
-        for (const auto& item : f.value) {
-            const std::string where = std::string(name) + '[' + std::to_string(index++) + "]: ";
-            const std::size_t line = line_of(item, f.line);
+        for (const auto& item : value) {
+            const std::string where = name + '[' + std::to_string(index++) + "]: ";
+            const std::size_t line = line_of(item, at);
             if (!item.IsScalar()) {
                 report_(line, where + "expected a string");
                 continue;
@@ -582,6 +627,7 @@ private:
     Reporter& report_;
     std::size_t first_;
     std::map<std::string, Field> fields_;
+    std::vector<Searches> searches_;
 };
 
 // "\r\n" and lone "\r" become "\n", so that lines count as editors count them.
@@ -654,9 +700,10 @@ bool parse_markdown_at(std::string_view text, const std::string& path_for_messag
     Article a;
     const std::size_t yaml_begin = lines.start(2);
     const std::string yaml(text.substr(yaml_begin, lines.start(close) - yaml_begin));
+    FrontMatterReader front(report, 2);
     try {
         const YAML::Node root = YAML::Load(yaml);
-        FrontMatterReader(report, 2).read(root, a, id_line);
+        front.read(root, a, id_line);
     } catch (const YAML::Exception& e) {
         // An error found at the end of the YAML (an unclosed bracket) is at the closing "---".
         const std::size_t line = e.mark.is_null() || e.mark.line < 0
@@ -672,6 +719,7 @@ bool parse_markdown_at(std::string_view text, const std::string& path_for_messag
         report(0, "the Markdown parser failed");
     } else {
         detail::build_sections(body.sections(), a, report, kSyntax);
+        front.attach_searches(a);
     }
 
     report.sort();

@@ -18,6 +18,7 @@ void to_json(json& j, const Section& s) {
              {"heading_path", s.heading_path},
              {"kind", to_string(s.kind)},
              {"text", s.text}};
+    if (!s.searches.empty()) j["searches"] = s.searches;
 }
 
 void to_json(json& j, const Article& a) {
@@ -201,6 +202,7 @@ bool read_section(const json& j, std::size_t index, Section& out, std::string& g
     }
     ok = f.optional_string("heading_path", out.heading_path) && ok;
     if (out.heading_path.empty()) out.heading_path = out.heading;
+    ok = f.optional_string_list("searches", out.searches) && ok;
     return ok;
 }
 

@@ -520,9 +520,15 @@ QueryPlan plan_query(const ParsedQuery& parsed, Analyzer& analyzer, const QueryO
     const Fields body{schema::kBodyPrefix};
     const Fields heading{schema::kHeadingPrefix};
     const Fields title{schema::kTitlePrefix};
-    // Body, heading and title as one term; synonyms stay out of titles unless asked for.
-    const Fields all{schema::kBodyPrefix, schema::kHeadingPrefix, schema::kTitlePrefix};
-    const Fields expanded = r.title_synonyms ? all : Fields{schema::kBodyPrefix, schema::kHeadingPrefix};
+    // Body, heading, title and searches as one term; synonyms stay out of titles unless asked for.
+    // The searches are what people type for the section, so their words count as its text's; as a
+    // separately weighted field (0.25-1) they did worse on the unread check set (bench/RESULTS.md).
+    Fields all{schema::kBodyPrefix, schema::kHeadingPrefix, schema::kTitlePrefix};
+    Fields expanded = r.title_synonyms ? all : Fields{schema::kBodyPrefix, schema::kHeadingPrefix};
+    if (options.searches) {
+        all.push_back(schema::kSearchesPrefix);
+        expanded.push_back(schema::kSearchesPrefix);
+    }
     QueryPlan plan;
     // Coordination: a section whose text has every part of the query ("pins and needles" and
     // "socks") answers it better than one that repeats a single part; BM25 alone cannot tell.
@@ -565,7 +571,7 @@ QueryPlan plan_query(const ParsedQuery& parsed, Analyzer& analyzer, const QueryO
                               r.title_weight)});
         // The cue words left out above, in the same fields at the same weights.
         std::vector<Xapian::Query> cue_fields;
-        for (auto [fields, weight] : {std::pair{&all, 1.0}, {&heading, r.heading_weight}, {&title, r.title_weight}}) {
+        for (auto [fields, weight] : {std::pair{static_cast<const Fields*>(&all), 1.0}, {&heading, r.heading_weight}, {&title, r.title_weight}}) {
             Xapian::Query q = loose_words(part, *fields, analyzer, languages, loose_weight(part, r), cue, true);
             if (!q.empty() && weight > 0) cue_fields.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, q, weight);
         }

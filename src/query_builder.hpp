@@ -20,6 +20,7 @@ struct QueryOptions {
     bool synonyms = true;
     bool field_boosts = true;  // off: body text only, as plain BM25
     bool intent = true;        // boost sections of the kind the query asks for
+    bool searches = true;      // with field_boosts: each section's searches are one more text field
     std::string language;      // "en", "es"; empty: stems of every language we index
     RankingParams ranking;
 };

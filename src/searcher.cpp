@@ -77,6 +77,13 @@ struct Searcher::Impl {
             for (const auto& n : stored.article.also_called) names += " \n " + n;
             hit.matched = highlighter.find(names, stored.article.language);
         }
+        // Found through what people type for the section, none of it in its text: say so.
+        if (hit.matched.empty() && !stored.section.searches.empty()) {
+            std::string searches;
+            for (const auto& s : stored.section.searches) searches += s + " \n ";
+            hit.matched = highlighter.find(searches, stored.article.language);
+            for (auto& m : hit.matched) m.via = "searches";
+        }
         return hit;
     }
 
@@ -206,6 +213,7 @@ struct Searcher::Impl {
             if (part.quoted || part.abbreviation || part.words.size() != 1 || !part.synonyms.empty() || cue[i]) continue;
             const std::string& word = part.words[0];
             if (word.size() < 4 || is_stopword(word, "") || db.term_exists(word) ||
+                db.term_exists(std::string(schema::kSearchesPrefix) + word) ||
                 !synonyms.lookup(part.words, false).empty())
                 continue;
             // A word split in two ("radio frequency", "gaba pentin") is joined when the index has
@@ -296,6 +304,7 @@ struct Searcher::Impl {
         options.synonyms = request.features.synonyms;
         options.field_boosts = request.features.field_boosts;
         options.intent = request.features.intent;
+        options.searches = request.features.searches;
         options.language = request.language;
         options.ranking = request.ranking;
         ParsedQuery parsed = parse(request.query, options);

@@ -7,7 +7,8 @@ namespace {
 
 // Length-prefixed fields: decoding runs for every hit of every search, and JSON parsing
 // measured ~20% of a search's instructions. Version byte first so the format can change.
-constexpr char kVersion = 1;
+// 2: the section's searches, which version 1 (an index written before them) has none of.
+constexpr char kVersion = 2;
 
 void put_size(std::string& out, std::size_t n) {
     while (n >= 0x80) {
@@ -81,12 +82,14 @@ std::string encode_section(const Article& a, const Section& s, std::size_t order
     put(out, s.heading_path);
     put(out, to_string(s.kind));
     put(out, s.text);
+    put(out, s.searches);
     put_size(out, order);
     return out;
 }
 
 bool decode_section(std::string_view data, StoredSection& out) {
-    if (data.empty() || data.front() != kVersion) return false;
+    if (data.empty() || (data.front() != kVersion && data.front() != 1)) return false;
+    const bool has_searches = data.front() >= 2;
     Reader r{data.substr(1)};
     auto& a = out.article;
     a.id = r.string();
@@ -104,6 +107,7 @@ bool decode_section(std::string_view data, StoredSection& out) {
     s.heading_path = r.string();
     if (!parse_section_kind(r.string(), s.kind)) s.kind = SectionKind::other;
     s.text = r.string();
+    if (has_searches) s.searches = r.list();
     out.order = r.size();
     return r.ok && r.data.empty();
 }

@@ -31,6 +31,9 @@ struct Section {
     std::string heading_path;  // "Treatment › Medicines" for sub-sections, else == heading
     SectionKind kind = SectionKind::other;
     std::string text;          // plain text, paragraphs separated by "\n\n"
+    // What people type when this section is their answer ("my feet burn at night"), written by
+    // the content's authors: searched as a field of its own, never shown.
+    std::vector<std::string> searches;
 };
 
 struct Article {

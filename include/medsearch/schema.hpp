@@ -21,6 +21,7 @@ inline constexpr std::string_view kNamePrefix = "XN";
 inline constexpr std::string_view kBodyPrefix = "";      // section text
 inline constexpr std::string_view kHeadingPrefix = "H";  // section heading path
 inline constexpr std::string_view kTitlePrefix = "S";    // article title and also-called names
+inline constexpr std::string_view kSearchesPrefix = "K"; // the section's searches (Section::searches)
 inline constexpr std::string_view kStemPrefix = "Z";
 
 // Positions jump by kSentenceGap at each sentence or list item (Token::starts_sentence), so a

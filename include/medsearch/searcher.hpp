@@ -28,6 +28,7 @@ struct SearchFeatures {
     bool spelling = true;      // unknown words searched as the index's correction ("did you mean")
     bool article_context = true;  // section lists: sections of the best-matching articles lifted
     bool likeness = true;  // section lists: sections reading like the first one lifted (likeness.hpp)
+    bool searches = true;  // each section's searches (Section::searches) searched with its text
     // No lang asked for: when the query's words are found in one language's sections only, search
     // those ("nerve pain" skips the Spanish article named "neuralgia"); all if that finds nothing.
     bool query_language = true;
@@ -85,7 +86,8 @@ struct MatchInfo {
     std::string query;  // the query word or phrase as typed
     std::string term;   // the word or phrase found in the section, folded
     std::string via;    // "text", "stem", "synonym", "abbreviation" (an expansion of a word typed
-                        // in capitals, "MS"), or "spelling" (found through the spelling correction)
+                        // in capitals, "MS"), "spelling" (found through the spelling correction),
+                        // or "searches" (in none of the section's text, only in its searches)
 };
 
 struct SectionHit {

@@ -25,9 +25,9 @@ Article sample_article() {
     a.updated = "2026-11-03";
     a.language = "en";
     a.sections = {
-        {"overview", "Overview", "Overview", SectionKind::definition, "Nerve pain is..."},
+        {"overview", "Overview", "Overview", SectionKind::definition, "Nerve pain is...", {}},
         {"medicines", "Medicines", "Treatment \u203A Medicines", SectionKind::treatment,
-         "Several medicines..."},
+         "Several medicines...", {}},
     };
     return a;
 }
@@ -146,7 +146,8 @@ TEST_CASE("article_from_json reads the JSON Lines form", "[json]") {
       "also_called": ["nerve disease"], "audience": null,
       "sections": [
         {"heading": "What Is Neuropathy?", "text": "About it."},
-        {"heading": "Genetic Changes", "anchor": "genetic-changes", "text": "Genes."},
+        {"heading": "Genetic Changes", "anchor": "genetic-changes", "text": "Genes.",
+         "searches": ["is neuropathy in my genes", " which gene "]},
         {"heading": "Genetic Changes", "text": "More genes."}
       ]
     })");
@@ -165,11 +166,14 @@ TEST_CASE("article_from_json reads the JSON Lines form", "[json]") {
     CHECK(a.sections[0].heading_path == "What Is Neuropathy?");
     CHECK(a.sections[1].anchor == "genetic-changes");
     CHECK(a.sections[1].kind == SectionKind::genetic_changes);
+    CHECK(a.sections[1].searches == std::vector<std::string>{"is neuropathy in my genes", "which gene"});
+    CHECK(a.sections[0].searches.empty());
     CHECK(a.sections[2].anchor == "genetic-changes-2");
 }
 
 TEST_CASE("an article survives a round trip through its JSON form", "[json]") {
-    const Article original = sample_article();
+    Article original = sample_article();
+    original.sections[1].searches = {"pills for nerve pain"};
     Article back;
     std::vector<std::string> problems;
     REQUIRE(medsearch::article_from_json(json(original), back, problems));
@@ -189,6 +193,7 @@ TEST_CASE("an article survives a round trip through its JSON form", "[json]") {
         CHECK(back.sections[i].heading_path == original.sections[i].heading_path);
         CHECK(back.sections[i].kind == original.sections[i].kind);  // kept, not re-derived
         CHECK(back.sections[i].text == original.sections[i].text);
+        CHECK(back.sections[i].searches == original.sections[i].searches);
     }
 }
 
@@ -224,6 +229,7 @@ TEST_CASE("article_from_json names the field of every problem", "[json]") {
         {"/sections/0/anchor", "\"a b\"",
          "sections[0]: anchor \"a b\" is not valid (expected letters, digits, '_' and '-')"},
         {"/sections/0/kind", "\"treatments\"", "sections[0]: unknown kind \"treatments\""},
+        {"/sections/0/searches", "\"what helps\"", "sections[0]: \"searches\" must be a list of strings, not string"},
         {"/sections/-", R"({"heading": "Two", "text": 3})",
          "sections[1]: \"text\" must be a string, not number"},
     }));

@@ -21,7 +21,7 @@ Article one_section(std::string id, std::string title, SectionKind kind, std::st
     Article a;
     a.id = std::move(id);
     a.title = std::move(title);
-    a.sections = {Section{"main", "Main", "Main", kind, std::move(text)}};
+    a.sections = {Section{"main", "Main", "Main", kind, std::move(text), {}}};
     return a;
 }
 

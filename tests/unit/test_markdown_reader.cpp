@@ -147,6 +147,18 @@ TEST_CASE("front matter defaults and accepted forms", "[markdown]") {
     }
 }
 
+TEST_CASE("front matter searches go to the sections their anchors name", "[markdown]") {
+    const Parsed p = parse(
+        "---\nid: a\ntitle: A\nsearches:\n  causes:\n    - why do my feet burn\n    - \"what's behind it: diabetes?\"\n"
+        "  overview: [burning feet]\n---\n## Overview\n\nText.\n\n## Causes\n\nMore.\n\n## Outlook\n\nLater.\n");
+    INFO(Catch::Detail::stringify(lines_and_messages(p.problems)));
+    REQUIRE(p.ok);
+    REQUIRE(p.article.sections.size() == 3);
+    CHECK(p.article.sections[0].searches == std::vector<std::string>{"burning feet"});
+    CHECK(p.article.sections[1].searches == std::vector<std::string>{"why do my feet burn", "what's behind it: diabetes?"});
+    CHECK(p.article.sections[2].searches.empty());
+}
+
 TEST_CASE("Markdown body becomes plain text", "[markdown]") {
     auto [body, text] = GENERATE(table<std::string, std::string>({
         {"Some **bold**, *em*, ~~struck~~ and `code` [link](http://x.org) text.",
@@ -270,6 +282,12 @@ TEST_CASE("problems are reported with their line in the file", "[markdown]") {
          "2026-11-01)"},
         {"---\nid: a\ntitle: A\ntitle: B\n---\n## O\n\nT.\n", 4,
          "duplicate key \"title\" (first at line 3)"},
+        {"---\nid: a\ntitle: A\nsearches: [what helps]\n---\n## O\n\nT.\n", 4,
+         "\"searches\" must map section anchors to lists, such as {treatment: [what helps]}"},
+        {"---\nid: a\ntitle: A\nsearches:\n  o: what helps\n---\n## O\n\nT.\n", 5,
+         "\"searches.o\" must be a list of strings, such as [pain, nerves]"},
+        {"---\nid: a\ntitle: A\nsearches:\n  o: [fine]\n  causes: [why]\n---\n## O\n\nT.\n", 6,
+         "searches: no section has the anchor \"causes\""},
         {with_front("## Overview\n\nGood.\nbad \xFF byte\n"), 8,
          "invalid UTF-8 (byte 0xFF at column 5)"},
         {with_front("## Overview\n\n\xC3\x28\n"), 7, "invalid UTF-8 (byte 0xC3 at column 1)"},

@@ -99,7 +99,7 @@ TEST_CASE("without a language the query stems for English and Spanish", "[query]
     CHECK(f.describe("pain", body_only("")) == "Query(Zpain)");
 }
 
-TEST_CASE("field boosts: body, heading and title as one term, plus weighted heading and title terms", "[query]") {
+TEST_CASE("field boosts: body, heading, title and searches as one term, plus weighted heading and title terms", "[query]") {
     Fixture f;
     QueryOptions options;
     options.language = "en";
@@ -107,10 +107,15 @@ TEST_CASE("field boosts: body, heading and title as one term, plus weighted head
     options.ranking.title_weight = 2.5;
     options.ranking.name_weight = 2;
     CHECK(f.describe("pain", options) ==
-          "Query((((Zpain SYNONYM ZHpain SYNONYM ZSpain) OR 1.5 * ZHpain OR 2.5 * ZSpain) OR 2 * XNpain))");
+          "Query((((Zpain SYNONYM ZHpain SYNONYM ZSpain SYNONYM ZKpain) OR 1.5 * ZHpain OR 2.5 * ZSpain) OR 2 * XNpain))");
     // A weight of 0 leaves the separate term out.
     options.ranking.heading_weight = 0;
+    CHECK(f.describe("pain", options) ==
+          "Query((((Zpain SYNONYM ZHpain SYNONYM ZSpain SYNONYM ZKpain) OR 2.5 * ZSpain) OR 2 * XNpain))");
+    // Without the searches feature, the section's searches are not part of its text.
+    options.searches = false;
     CHECK(f.describe("pain", options) == "Query((((Zpain SYNONYM ZHpain SYNONYM ZSpain) OR 2.5 * ZSpain) OR 2 * XNpain))");
+    options.searches = true;
     // Synonyms are expanded in body and heading; in titles only when asked for.
     const std::string plain = f.describe("neuralgia", options);
     CHECK(plain.find("ZHneuropathi") != std::string::npos);
@@ -248,9 +253,10 @@ TEST_CASE("the coordination repeats each part's text query without the exact bon
         return n;
     };
     CHECK(count(" AND ") == 1);  // the coordination is there
-    CHECK(count("0.25 * ((nerve PHRASE 2 pain) SYNONYM (Hnerve PHRASE 2 Hpain) SYNONYM (Snerve PHRASE 2 Spain))") == 1);  // once
+    CHECK(count("0.25 * ((nerve PHRASE 2 pain) SYNONYM (Hnerve PHRASE 2 Hpain) SYNONYM (Snerve PHRASE 2 Spain) SYNONYM "
+                "(Knerve PHRASE 2 Kpain))") == 1);  // once
     // The synonym group: in the part and in the coordination.
-    CHECK(count("(Snerve PHRASE 2 Spain)) SYNONYM (Zneuropathi") == 2);
+    CHECK(count("(Knerve PHRASE 2 Kpain)) SYNONYM (Zneuropathi") == 2);
 }
 
 TEST_CASE("cue words are read in the whole query, before function words are dropped", "[query][intent]") {

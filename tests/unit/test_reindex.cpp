@@ -510,17 +510,20 @@ TEST_CASE("article_hash is stable and sees every field", "[reindex]") {
     Article a;
     a.id = "gout";
     a.title = "Gout";
-    a.sections = {Section{"overview", "Overview", "Overview", SectionKind::definition, "Uric acid."}};
+    a.sections = {Section{"overview", "Overview", "Overview", SectionKind::definition, "Uric acid.", {}}};
     // A fixed value (checked against an independent Python FNV-1a over the same encoding): the
     // manifest must survive compilers, machines and library upgrades.
     CHECK(article_hash(a) == article_hash(a));
     const auto golden = article_hash(a);
-    CHECK(golden == 0xbcf0c3c66a5ae90bULL);  // index format 17
+    CHECK(golden == 0x27f2ab2de66248e8ULL);  // index format 18
     Article b = a;
     b.sections[0].text += " ";
     CHECK(article_hash(b) != golden);
     b = a;
     b.topics = {"joints"};
+    CHECK(article_hash(b) != golden);
+    b = a;
+    b.sections[0].searches = {"swollen big toe"};
     CHECK(article_hash(b) != golden);
     b = a;
     b.title = "Gou";

@@ -22,7 +22,7 @@ using medsearch::testing::TempDir;
 namespace {
 
 Section section(std::string anchor, std::string heading, SectionKind kind, std::string text) {
-    return Section{anchor, heading, heading, kind, std::move(text)};
+    return Section{anchor, heading, heading, kind, std::move(text), {}};
 }
 
 Article article(std::string id, std::string title, std::vector<Section> sections) {
@@ -755,6 +755,43 @@ TEST_CASE("spelling: a corrected word searches as if typed right, synonyms and n
     REQUIRE_FALSE(name.hits.empty());
     CHECK(name.hits.front().article.id == "multiple-sclerosis-pain");
     CHECK(hit_ids(name) == hit_ids(search(searcher, "multiple sclerosis pain")));
+}
+
+TEST_CASE("a section's searches find it like its text, explained as searches", "[search][searches]") {
+    TempDir dir;
+    Article legs = article("restless-legs", "Restless Legs Syndrome",
+                           {section("overview", "Overview", SectionKind::definition,
+                                    "An urge to move the legs, worse in the evening."),
+                            section("treatment", "Treatment", SectionKind::treatment,
+                                    "Iron, regular sleep and some medicines calm the urge.")});
+    legs.sections[1].searches = {"cannot sit still at night", "creepy crawly legs remedy"};
+    Article feet = article("burning-feet", "Burning Feet",
+                           {section("overview", "Overview", SectionKind::definition, "Feet that burn at night.")});
+    index_articles(dir, {legs, feet});
+    auto searcher = open_searcher(dir.path());
+    SearchRequest request;
+    request.query = "creepy crawly";
+    request.group = Grouping::section;
+    auto r = searched(searcher, request);
+    // Words in none of the index's text: found through the searches, and not "corrected".
+    CHECK(r.corrected.empty());
+    REQUIRE_FALSE(r.hits.empty());
+    CHECK(hit_ids(r).front() == "restless-legs#treatment");
+    CHECK(has_match(r.hits.front().sections.front(), "creepy", "creepy", "searches"));
+    CHECK(r.hits.front().sections.front().snippet_html.find("<mark>") == std::string::npos);
+    // Beside the text, searches count as more of it: "night" is in both sections' text or searches.
+    request.query = "legs at night";
+    r = searched(searcher, request);
+    REQUIRE_FALSE(r.hits.empty());
+    CHECK(hit_ids(r).front() == "restless-legs#treatment");
+    // Switched off, the searches are not searched.
+    request.query = "creepy crawly";
+    request.features.searches = false;
+    CHECK(searched(searcher, request).hits.empty());
+    // A typo of a word only the searches have is corrected into it.
+    request.features.searches = true;
+    request.query = "crawlly legs";
+    CHECK(searched(searcher, request).corrected == "crawly legs");
 }
 
 TEST_CASE("spelling: a word typed in two is joined when the index has it whole", "[search][spelling]") {

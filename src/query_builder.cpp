@@ -320,6 +320,7 @@ ParsedQuery parse_query(std::string_view text, Analyzer& analyzer, const Synonym
     if (!all_noise) std::erase_if(parsed.parts, is_noise);
     if (options.intent) parsed.intent = detect_intent(all_words);
     parsed.intent_asked = parsed.intent.has_value();
+    parsed.words = std::move(all_words);
     return parsed;
 }
 
@@ -359,6 +360,21 @@ std::string guess_language(const Xapian::Database& db, const ParsedQuery& parsed
             if (!vote.empty() && vote != only) return {};
             vote = only;
         }
+    }
+    if (!vote.empty()) return vote;
+    // No indexed word decides ("que es la siatica": "siatica" is in no section): the function
+    // words of one language only ("que", "la"; "what", "the") do, when they agree.
+    for (const auto& word : parsed.words) {
+        std::string only;
+        std::size_t in = 0;
+        for (const auto& lang : present) {
+            if (!is_stopword(word, lang)) continue;
+            ++in;
+            only = lang;
+        }
+        if (in != 1) continue;
+        if (!vote.empty() && vote != only) return {};
+        vote = only;
     }
     return vote;
 }

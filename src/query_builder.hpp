@@ -43,6 +43,7 @@ struct QueryPart {
 
 struct ParsedQuery {
     std::vector<QueryPart> parts;
+    std::vector<std::string> words;  // every folded word typed, function words included, in order
     std::optional<SectionKind> intent;  // from cue words, when options.intent
     bool intent_asked = false;          // it came from cue words ("what is X"), not from a bare name
     // When the intent comes from the query being an article's name (XN terms): only that

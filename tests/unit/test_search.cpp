@@ -936,6 +936,13 @@ TEST_CASE("spelling: a typo is corrected into a word of the query's language", "
     CHECK(spanish.language == "es");
     REQUIRE_FALSE(spanish.hits.empty());
     CHECK(spanish.hits.front().article.id == "ciatica");
+    // No word the index has: the function words say the language ("que", "la"; "what", "the").
+    auto question = search(searcher, "que es la siatica", Grouping::section);
+    CHECK(question.corrected == "que es la ciatica");
+    CHECK(question.language == "es");
+    REQUIRE_FALSE(question.hits.empty());
+    CHECK(question.hits.front().article.id == "ciatica");
+    CHECK(search(searcher, "what is the siatica").corrected == "what is the sciatica");
 }
 
 TEST_CASE("folding is the same at index, query and highlight time", "[search][analyzer]") {

@@ -49,9 +49,14 @@ struct Searcher::Impl {
     SynonymMap synonyms;
     IdfCache idf;  // likeness re-ranking; cleared with every (re)load of the index
     std::shared_ptr<const WordList> words;  // correctly spelled words; null: none known
+    // Whether any section has searches: without, their field is left out of every query, whose
+    // extra terms cost MedQuAD's median 7% (6.50 ms against 6.04).
+    bool has_searches = false;
 
     Status load_vocabulary() {
         idf.clear();
+        const std::string searches(schema::kSearchesPrefix);
+        has_searches = db.allterms_begin(searches) != db.allterms_end(searches);
         SynonymMap fresh;
         std::string data = db.get_metadata(std::string(schema::kMetaSynonyms));
         if (!data.empty() && !SynonymMap::deserialize(data, analyzer, fresh))
@@ -304,7 +309,7 @@ struct Searcher::Impl {
         options.synonyms = request.features.synonyms;
         options.field_boosts = request.features.field_boosts;
         options.intent = request.features.intent;
-        options.searches = request.features.searches;
+        options.searches = request.features.searches && has_searches;
         options.language = request.language;
         options.ranking = request.ranking;
         ParsedQuery parsed = parse(request.query, options);

@@ -122,13 +122,15 @@ struct Searcher::Impl {
         return best;
     }
 
-    // Sections that have the word in some form: the most its stem is in, over the languages the
-    // query is read in ("tingle": the sections with "tingling"), 0 for a word the index lacks.
-    Xapian::doccount stem_frequency(const std::string& word, const QueryOptions& options) {
+    // Sections that have the word in some form: the most its stem is in ("tingle": the sections
+    // with "tingling"), 0 for a word the index lacks. Of the query's language when it is known:
+    // "sintoms" shares its stem with Spanish "síntomas", which is no reason to keep it in English.
+    Xapian::doccount stem_frequency(const std::string& word, const std::string& language) {
         Xapian::doccount most = 0;
-        for (const auto& lang : query_languages(options)) {
+        for (const auto& lang : language.empty() ? query_languages(QueryOptions{}) : std::vector{language}) {
             std::string term(schema::kStemPrefix);
             term.append(analyzer.stem(word, lang));
+            if (!language.empty() && !has_word_in_language(db, term, language)) continue;
             most = std::max(most, db.get_termfreq(term));
         }
         return most;
@@ -146,6 +148,12 @@ struct Searcher::Impl {
             if (text[at] != ' ' && text[at] != '-') return {};
         std::string joined = part.words[0] + next.words[0];
         return db.term_exists(joined) ? joined : std::string();
+    }
+
+    // Whether the sections in `language` have `word` in their text or their searches.
+    bool is_word_of(const std::string& word, const std::string& language) {
+        return has_word_in_language(db, word, language) ||
+               has_word_in_language(db, std::string(schema::kSearchesPrefix) + word, language);
     }
 
     // Whether words of the word list are corrected like other unknown words.
@@ -171,8 +179,8 @@ struct Searcher::Impl {
         Xapian::doccount best_freq = 0;
         for (const auto& c : candidates) {
             if (c == word || c.size() < 3) continue;
-            const Xapian::doccount freq = db.get_termfreq(c);
-            if (freq > best_freq && has_word_in_language(db, c, language)) {
+            const Xapian::doccount freq = db.get_termfreq(c) + db.get_termfreq(std::string(schema::kSearchesPrefix) + c);
+            if (freq > best_freq && is_word_of(c, language)) {
                 best = c;
                 best_freq = freq;
             }
@@ -244,11 +252,13 @@ struct Searcher::Impl {
             if (suggestion.empty()) {
                 suggestion = db.get_spelling_suggestion(word, 2);
                 // The index's suggestion may be a word of the other language ("siatica" ->
-                // "sciatica" in a Spanish query): a word one edit away in the query's language wins.
+                // "sciatica" in a Spanish query): a word one edit away in the query's language
+                // wins, and without one the word is left as typed ("sintoms" is no "sintomas" in
+                // "sintoms of neuropathy").
                 if (!suggestion.empty()) {
                     const std::string& lang = language_of_query();
-                    if (!lang.empty() && !has_word_in_language(db, suggestion, lang))
-                        if (std::string near = nearest_in_language(word, lang); !near.empty()) suggestion = near;
+                    if (!lang.empty() && !is_word_of(suggestion, lang))
+                        suggestion = nearest_in_language(word, lang);
                 }
             }
             // A stopword is no correction: "till" is a word, not a typo for "will".
@@ -256,7 +266,7 @@ struct Searcher::Impl {
             // A word the index has in another form is taken as typed unless the suggestion is the
             // likelier word, in more sections: "tingle" (as "tingling") is no typo for "single",
             // while "neuropaty", whose Spanish stem a few Spanish sections share, is for "neuropathy".
-            if (const auto typed = stem_frequency(word, options); typed > 0 && typed >= db.get_termfreq(suggestion))
+            if (const auto typed = stem_frequency(word, language_of_query()); typed > 0 && typed >= db.get_termfreq(suggestion))
                 continue;
             corrected.append(text, cursor, part.begin - cursor);
             corrections.push_back({corrected.size(), corrected.size() + suggestion.size(), part.typed, word, suggestion});

@@ -903,8 +903,9 @@ TEST_CASE("spelling: a real word of the word list is searched as typed unless no
 TEST_CASE("spelling: another form of a listed word is real in the query's language", "[search][spelling]") {
     TempDir dir;
     index_notes(dir, {{"shingles", "Shingles", "Shingles is a painful rash in adults."},
-                      {"culebrilla", "Culebrilla", "La culebrilla aparece después de los 50 años.", "es"}});
-    // Debian's Spanish list holds lemmas: "niño", not "niños", which is two edits from "años".
+                      {"cards", "Cards", "A pair of nines beats a pair of eights."},
+                      {"culebrilla", "Culebrilla", "La culebrilla aparece después de los 50 años, no por los vinos.", "es"}});
+    // Debian's Spanish list holds lemmas: "niño", not "niños", which is one edit from "vinos".
     auto open_with = [&](const char* list_name) {
         auto list = WordList::load({dir.write(list_name, "niño\nculebrilla\n")});
         REQUIRE(list.ok());
@@ -918,9 +919,10 @@ TEST_CASE("spelling: another form of a listed word is real in the query's langua
     CHECK(hit_ids(kids) == std::vector<std::string>{"culebrilla#overview"});
     // The list's name gives its language; a list of no known language matches words as written.
     auto unnamed = open_with("words");
-    CHECK(search(unnamed, "culebrilla en niños").corrected == "culebrilla en anos");
-    // Only in the language the query is in: an English query's "ninos" is not a Spanish plural.
-    CHECK(search(spanish, "shingles ninos").corrected == "shingles anos");
+    CHECK(search(unnamed, "culebrilla en niños").corrected == "culebrilla en vinos");
+    // Only in the language the query is in: an English query's "ninos" is not a Spanish plural,
+    // and its correction is an English word.
+    CHECK(search(spanish, "shingles ninos").corrected == "shingles nines");
 }
 
 TEST_CASE("spelling: a typo is corrected into a word of the query's language", "[search][spelling]") {
@@ -943,6 +945,9 @@ TEST_CASE("spelling: a typo is corrected into a word of the query's language", "
     REQUIRE_FALSE(question.hits.empty());
     CHECK(question.hits.front().article.id == "ciatica");
     CHECK(search(searcher, "what is the siatica").corrected == "what is the sciatica");
+    // A word of the other language only is no correction: "pierma" stays in an English query.
+    CHECK(search(searcher, "sciatica pierma").corrected.empty());
+    CHECK(search(searcher, "dolor de pierma").corrected == "dolor de pierna");
 }
 
 TEST_CASE("folding is the same at index, query and highlight time", "[search][analyzer]") {

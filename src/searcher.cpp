@@ -3,6 +3,7 @@
 #include <xapian.h>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <fstream>
 #include <iterator>
@@ -221,9 +222,14 @@ struct Searcher::Impl {
             const std::string& lang = language_of_query();
             return !lang.empty() && words->contains_stem(lang, analyzer.stem(word, lang));
         };
+        // A query typed all in capitals ("SCIATCA TREATMENT") does not say which of its words are
+        // abbreviations: those the vocabulary does not expand are corrected like any other.
+        const bool shouted = parsed.parts.size() > 1 &&
+                             std::all_of(parsed.parts.begin(), parsed.parts.end(), [](const QueryPart& p) { return p.abbreviation; });
         for (std::size_t i = 0; i < parsed.parts.size(); ++i) {
             const auto& part = parsed.parts[i];
-            if (part.quoted || part.abbreviation || part.words.size() != 1 || !part.synonyms.empty() || cue[i]) continue;
+            if (part.quoted || (part.abbreviation && !shouted) || part.words.size() != 1 || !part.synonyms.empty() || cue[i])
+                continue;
             const std::string& word = part.words[0];
             if (word.size() < 4 || is_stopword(word, "") || db.term_exists(word) ||
                 db.term_exists(std::string(schema::kSearchesPrefix) + word) ||
@@ -270,6 +276,9 @@ struct Searcher::Impl {
                 continue;
             corrected.append(text, cursor, part.begin - cursor);
             corrections.push_back({corrected.size(), corrected.size() + suggestion.size(), part.typed, word, suggestion});
+            if (shouted)  // "SCIATICA TREATMENT", not "sciatica TREATMENT"; folded words are ASCII
+                std::transform(suggestion.begin(), suggestion.end(), suggestion.begin(),
+                               [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
             corrected += suggestion;
             cursor = part.end;
         }

@@ -725,12 +725,19 @@ TEST_CASE("spelling: an unknown word is corrected and explained, known words and
     CHECK(has_match(mixed.hits.front().sections.front(), "sclerozis", "sclerosis", "spelling"));
     // Words of the index ("nerves" is one) and of the vocabulary are left alone, as are
     // abbreviations: Xapian alone would offer "nerves pain" for "nerve pain".
-    for (const char* q : {"nerve pain", "paresthesia", "GBSX", "tingling socks"}) {
+    for (const char* q : {"nerve pain", "paresthesia", "GBSX", "tingling socks", "GBSX pain"}) {
         CAPTURE(q);
         auto known = search(searcher, q);
         CHECK(known.corrected.empty());
         CHECK_FALSE(known.corrected_applied);
     }
+    // A query all in capitals does not mark its abbreviations: a word the vocabulary does not
+    // expand is corrected, and shown in capitals as typed.
+    auto shouted = search(searcher, "BURNING SCLEROZIS", Grouping::section);
+    CHECK(shouted.corrected == "BURNING SCLEROSIS");
+    REQUIRE_FALSE(shouted.hits.empty());
+    CHECK(shouted.hits.front().article.id == "multiple-sclerosis-pain");
+    CHECK(search(searcher, "MS SCLEROZIS").corrected == "MS SCLEROSIS");
 }
 
 TEST_CASE("spelling: a corrected word searches as if typed right, synonyms and names included", "[search][spelling]") {

@@ -11,7 +11,7 @@ const std::unordered_map<std::string_view, SectionKind>& cues() {
     static const std::unordered_map<std::string_view, SectionKind> table = {
         // treatment
         {"treat", SectionKind::treatment}, {"treated", SectionKind::treatment},
-        {"treating", SectionKind::treatment}, {"treatment", SectionKind::treatment},
+        {"treating", SectionKind::treatment}, {"treats", SectionKind::treatment}, {"treatment", SectionKind::treatment},
         {"treatments", SectionKind::treatment}, {"therapy", SectionKind::treatment},
         {"therapies", SectionKind::treatment}, {"cure", SectionKind::treatment},
         {"cured", SectionKind::treatment}, {"cures", SectionKind::treatment},
@@ -40,6 +40,7 @@ const std::unordered_map<std::string_view, SectionKind>& cues() {
         {"tested", SectionKind::diagnosis}, {"testing", SectionKind::diagnosis},
         {"exams", SectionKind::diagnosis}, {"confirm", SectionKind::diagnosis}, {"confirmed", SectionKind::diagnosis},
         {"diagnostico", SectionKind::diagnosis}, {"diagnosticar", SectionKind::diagnosis},
+        {"diagnostica", SectionKind::diagnosis}, {"diagnostican", SectionKind::diagnosis},
         {"prueba", SectionKind::diagnosis}, {"pruebas", SectionKind::diagnosis},
         {"examen", SectionKind::diagnosis}, {"examenes", SectionKind::diagnosis},
         {"analisis", SectionKind::diagnosis},
@@ -101,7 +102,7 @@ std::optional<SectionKind> two_word_cue(std::string_view a, std::string_view b) 
     if (((a == "go" || a == "goes" || a == "going") && b == "away") ||
         ((a == "get" || a == "gets" || a == "getting") && b == "better") ||
         (a == "cura" && b == "sola") || (a == "se" && b == "quita") ||
-        (a == "how" && b == "long") || (a == "cuanto" && b == "tiempo"))
+        (a == "how" && b == "long") || (a == "cuanto" && (b == "tiempo" || b == "dura")))
         return SectionKind::outlook;
     if (a == "por" && b == "que") return SectionKind::causes;  // "¿por qué?", folded: why
     if ((a == "damage" || a == "damages") && (b == "nerve" || b == "nerves")) return SectionKind::causes;

@@ -209,6 +209,9 @@ TEST_CASE("section intent from cue words, English and Spanish", "[query][intent]
         {"¿a quién le da más el túnel carpiano?", "risk-factors"},
         {"necesito una resonancia para saber si tengo ciática", "diagnosis"},
         {"what helps burning feet", "treatment"},
+        {"what treats nerve pain", "treatment"},
+        {"¿cómo se diagnostica la ciática?", "diagnosis"},
+        {"¿cuánto dura la neuralgia posherpética?", "outlook"},
         {"what else helps sciatica", "treatment"},
         {"¿qué sirve para la ciática?", "treatment"},
         {"¿para qué sirve la gabapentina?", "none"},  // what it is for: its own page

@@ -259,6 +259,36 @@ TEST_CASE("spelling data follows incremental changes", "[reindex]") {
     CHECK(db.get_spelling_suggestion("chickenpx").empty());            // removed with the deleted one
 }
 
+TEST_CASE("spelling data counts the searches' words, each section once, full or incremental", "[reindex]") {
+    json plain = article("gout", "Gout", "Gout remedies vary.");
+    json searched = plain;
+    searched["sections"][0]["searches"] = {"remedies at home", "ointment for sore toes"};
+    Workspace w;
+    w.write_jsonl("a.jsonl", {kFirst[0], plain});
+    REQUIRE(w.run().outcome == ReindexOutcome::published);
+    auto frequencies = [&] {
+        Xapian::Database db(w.index.string());
+        auto frequency = [&](const std::string& word) -> Xapian::doccount {
+            auto it = db.spellings_begin();
+            it.skip_to(word);
+            return it != db.spellings_end() && *it == word ? it.get_termfreq() : 0;
+        };
+        return std::pair{frequency("ointment"), frequency("remedies")};
+    };
+    CHECK(frequencies() == std::pair<Xapian::doccount, Xapian::doccount>{0, 1});
+    w.write_jsonl("a.jsonl", {kFirst[0], searched});
+    REQUIRE(w.run().outcome == ReindexOutcome::published);
+    // "remedies" is in the section's text and its searches: one section.
+    CHECK(frequencies() == std::pair<Xapian::doccount, Xapian::doccount>{1, 1});
+    ReindexOptions full;
+    full.mode = ReindexMode::full;
+    REQUIRE(w.run(full).outcome == ReindexOutcome::published);
+    CHECK(frequencies() == std::pair<Xapian::doccount, Xapian::doccount>{1, 1});
+    w.write_jsonl("a.jsonl", {kFirst[0], plain});
+    REQUIRE(w.run().outcome == ReindexOutcome::published);
+    CHECK(frequencies() == std::pair<Xapian::doccount, Xapian::doccount>{0, 1});
+}
+
 TEST_CASE("a dry run prints the plan and changes nothing, even while another run holds the lock", "[reindex]") {
     Workspace w;
     w.write_jsonl("a.jsonl", kFirst);

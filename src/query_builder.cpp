@@ -345,37 +345,32 @@ std::string guess_language(const Xapian::Database& db, const ParsedQuery& parsed
     for (const auto& lang : query_languages(QueryOptions{}))  // every language we index
         if (db.term_exists(std::string(schema::kLanguagePrefix) + lang)) present.push_back(lang);
     if (present.size() < 2) return {};
+    // A word of `present`'s languages but one votes for that one; false when it contradicts an
+    // earlier vote, which leaves the language undecided.
     std::string vote;
-    for (const auto& part : parsed.parts) {
-        for (const auto& word : part.words) {
-            if (is_stopword(word, "") || !db.term_exists(word)) continue;
-            std::string only;
-            std::size_t in = 0;
-            for (const auto& lang : present) {
-                if (!has_word_in_language(db, word, lang)) continue;
-                ++in;
-                only = lang;
-            }
-            if (in != 1) continue;
-            if (!vote.empty() && vote != only) return {};
-            vote = only;
-        }
-    }
-    if (!vote.empty()) return vote;
-    // No indexed word decides ("que es la siatica": "siatica" is in no section): the function
-    // words of one language only ("que", "la"; "what", "the") do, when they agree.
-    for (const auto& word : parsed.words) {
+    auto cast = [&](const std::string& word, auto&& is_of_language) {
         std::string only;
         std::size_t in = 0;
         for (const auto& lang : present) {
-            if (!is_stopword(word, lang)) continue;
+            if (!is_of_language(word, lang)) continue;
             ++in;
             only = lang;
         }
-        if (in != 1) continue;
-        if (!vote.empty() && vote != only) return {};
+        if (in != 1) return true;
+        if (!vote.empty() && vote != only) return false;
         vote = only;
-    }
+        return true;
+    };
+    const auto indexed = [&](const std::string& word, const std::string& lang) { return has_word_in_language(db, word, lang); };
+    for (const auto& part : parsed.parts)
+        for (const auto& word : part.words)
+            if (!is_stopword(word, "") && db.term_exists(word) && !cast(word, indexed)) return {};
+    if (!vote.empty()) return vote;
+    // No indexed word decides ("que es la siatica": "siatica" is in no section): the function
+    // words of one language only ("que", "la"; "what", "the") do, when they agree.
+    const auto function_word = [](const std::string& word, const std::string& lang) { return is_stopword(word, lang); };
+    for (const auto& word : parsed.words)
+        if (!cast(word, function_word)) return {};
     return vote;
 }
 

@@ -54,7 +54,9 @@ struct Searcher::Impl {
     // extra terms cost MedQuAD's median 7% (6.50 ms against 6.04).
     bool has_searches = false;
 
-    Status load_vocabulary() {
+    // What a search reads from the index once per (re)open: its vocabulary and whether any
+    // section has searches.
+    Status load_from_index() {
         idf.clear();
         const std::string searches(schema::kSearchesPrefix);
         has_searches = db.allterms_begin(searches) != db.allterms_end(searches);
@@ -151,6 +153,12 @@ struct Searcher::Impl {
         return db.term_exists(joined) ? joined : std::string();
     }
 
+    // Sections with `word` in their text plus those with it in their searches (a section with
+    // both counts twice): 0 for a word no section has.
+    Xapian::doccount text_or_search_frequency(const std::string& word) {
+        return db.get_termfreq(word) + db.get_termfreq(std::string(schema::kSearchesPrefix) + word);
+    }
+
     // Whether the sections in `language` have `word` in their text or their searches.
     bool is_word_of(const std::string& word, const std::string& language) {
         return has_word_in_language(db, word, language) ||
@@ -180,7 +188,7 @@ struct Searcher::Impl {
         Xapian::doccount best_freq = 0;
         for (const auto& c : candidates) {
             if (c == word || c.size() < 3) continue;
-            const Xapian::doccount freq = db.get_termfreq(c) + db.get_termfreq(std::string(schema::kSearchesPrefix) + c);
+            const Xapian::doccount freq = text_or_search_frequency(c);
             if (freq > best_freq && is_word_of(c, language)) {
                 best = c;
                 best_freq = freq;
@@ -201,14 +209,23 @@ struct Searcher::Impl {
     std::string correct_spelling(const std::string& text, ParsedQuery& parsed, const QueryOptions& options,
                                  RealWords real_words, bool* kept = nullptr) {
         struct Correction {
-            std::size_t begin, end;  // span of `suggestion` in the corrected text
+            std::size_t begin, end;  // span of the suggestion, as shown, in the corrected text
             std::string typed;       // as typed
-            std::string word;        // folded, as typed
+            std::string word;        // folded, as typed; empty for two words joined into one
             std::string suggestion;  // folded, as the spelling table has it
         };
         std::vector<Correction> corrections;
         std::string corrected;
         std::size_t cursor = 0;
+        // The typed text from `begin` to `end` becomes `shown` in the corrected query.
+        auto correct = [&](std::size_t begin, std::size_t end, std::string word, std::string suggestion,
+                           const std::string& shown) {
+            corrected.append(text, cursor, begin - cursor);
+            corrections.push_back({corrected.size(), corrected.size() + shown.size(), text.substr(begin, end - begin),
+                                   std::move(word), std::move(suggestion)});
+            corrected += shown;
+            cursor = end;
+        };
         // Cue words are the parser's own vocabulary: "cura sola" must not turn into "cara solo".
         const std::vector<bool> cue = cue_parts(parsed);
         // Another form of a listed word is real too, in the language the query is in: "saben" (of
@@ -231,19 +248,13 @@ struct Searcher::Impl {
             if (part.quoted || (part.abbreviation && !shouted) || part.words.size() != 1 || !part.synonyms.empty() || cue[i])
                 continue;
             const std::string& word = part.words[0];
-            if (word.size() < 4 || is_stopword(word, "") || db.term_exists(word) ||
-                db.term_exists(std::string(schema::kSearchesPrefix) + word) ||
+            if (word.size() < 4 || is_stopword(word, "") || text_or_search_frequency(word) > 0 ||
                 !synonyms.lookup(part.words, false).empty())
                 continue;
             // A word split in two ("radio frequency", "gaba pentin") is joined when the index has
             // the whole; joined, the second word is part of the correction, not searched again.
             if (const std::string joined = joined_with_next(text, parsed, i); !joined.empty()) {
-                const auto& next = parsed.parts[i + 1];
-                corrected.append(text, cursor, part.begin - cursor);
-                corrections.push_back({corrected.size(), corrected.size() + joined.size(),
-                                       text.substr(part.begin, next.end - part.begin), std::string(), joined});
-                corrected += joined;
-                cursor = next.end;
+                correct(part.begin, parsed.parts[i + 1].end, std::string(), joined, joined);
                 ++i;
                 continue;
             }
@@ -274,13 +285,11 @@ struct Searcher::Impl {
             // while "neuropaty", whose Spanish stem a few Spanish sections share, is for "neuropathy".
             if (const auto typed = stem_frequency(word, language_of_query()); typed > 0 && typed >= db.get_termfreq(suggestion))
                 continue;
-            corrected.append(text, cursor, part.begin - cursor);
-            corrections.push_back({corrected.size(), corrected.size() + suggestion.size(), part.typed, word, suggestion});
+            std::string shown = suggestion;
             if (shouted)  // "SCIATICA TREATMENT", not "sciatica TREATMENT"; folded words are ASCII
-                std::transform(suggestion.begin(), suggestion.end(), suggestion.begin(),
+                std::transform(shown.begin(), shown.end(), shown.begin(),
                                [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-            corrected += suggestion;
-            cursor = part.end;
+            correct(part.begin, part.end, word, suggestion, shown);
         }
         if (corrections.empty()) return {};
         corrected.append(text, cursor, std::string::npos);
@@ -470,7 +479,7 @@ Result<Searcher> Searcher::open(const fs::path& index_dir, std::shared_ptr<const
     } catch (const Xapian::Error& e) {
         return Error{Errc::index_corrupt, index_dir.string() + ": cannot open index: " + e.get_msg()};
     }
-    if (auto st = impl->load_vocabulary(); !st.ok()) return st.error();
+    if (auto st = impl->load_from_index(); !st.ok()) return st.error();
     return Searcher(std::move(impl));
 }
 
@@ -532,7 +541,7 @@ Result<bool> Searcher::refresh() {
             return true;
         }
         if (!d.db.reopen()) return false;
-        if (auto st = d.load_vocabulary(); !st.ok()) return st.error();
+        if (auto st = d.load_from_index(); !st.ok()) return st.error();
         return true;
     } catch (const Xapian::Error& e) {
         return Error{Errc::index_corrupt, d.dir.string() + ": cannot reopen index: " + e.get_msg()};

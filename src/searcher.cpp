@@ -141,12 +141,13 @@ struct Searcher::Impl {
 
     // The word the index has for part `i` and the next one written as one ("radio frequency" ->
     // "radiofrequency"), when both are single unquoted words apart only by spaces or a hyphen;
-    // empty otherwise.
-    std::string joined_with_next(const std::string& text, const ParsedQuery& parsed, std::size_t i) {
+    // empty otherwise. In a query all in capitals every word looks like an abbreviation, so
+    // `shouted` lets the next one be one.
+    std::string joined_with_next(const std::string& text, const ParsedQuery& parsed, std::size_t i, bool shouted) {
         if (i + 1 >= parsed.parts.size()) return {};
         const auto& part = parsed.parts[i];
         const auto& next = parsed.parts[i + 1];
-        if (next.quoted || next.abbreviation || next.words.size() != 1) return {};
+        if (next.quoted || (next.abbreviation && !shouted) || next.words.size() != 1) return {};
         for (std::size_t at = part.end; at < next.begin; ++at)
             if (text[at] != ' ' && text[at] != '-') return {};
         std::string joined = part.words[0] + next.words[0];
@@ -243,6 +244,13 @@ struct Searcher::Impl {
         // abbreviations: those the vocabulary does not expand are corrected like any other.
         const bool shouted = parsed.parts.size() > 1 &&
                              std::all_of(parsed.parts.begin(), parsed.parts.end(), [](const QueryPart& p) { return p.abbreviation; });
+        // "SCIATICA TREATMENT", not "sciatica TREATMENT"; folded words are ASCII.
+        auto as_typed = [shouted](std::string word) {
+            if (shouted)
+                std::transform(word.begin(), word.end(), word.begin(),
+                               [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+            return word;
+        };
         for (std::size_t i = 0; i < parsed.parts.size(); ++i) {
             const auto& part = parsed.parts[i];
             if (part.quoted || (part.abbreviation && !shouted) || part.words.size() != 1 || !part.synonyms.empty() || cue[i])
@@ -253,8 +261,8 @@ struct Searcher::Impl {
                 continue;
             // A word split in two ("radio frequency", "gaba pentin") is joined when the index has
             // the whole; joined, the second word is part of the correction, not searched again.
-            if (const std::string joined = joined_with_next(text, parsed, i); !joined.empty()) {
-                correct(part.begin, parsed.parts[i + 1].end, std::string(), joined, joined);
+            if (const std::string joined = joined_with_next(text, parsed, i, shouted); !joined.empty()) {
+                correct(part.begin, parsed.parts[i + 1].end, std::string(), joined, as_typed(joined));
                 ++i;
                 continue;
             }
@@ -285,11 +293,7 @@ struct Searcher::Impl {
             // while "neuropaty", whose Spanish stem a few Spanish sections share, is for "neuropathy".
             if (const auto typed = stem_frequency(word, language_of_query()); typed > 0 && typed >= db.get_termfreq(suggestion))
                 continue;
-            std::string shown = suggestion;
-            if (shouted)  // "SCIATICA TREATMENT", not "sciatica TREATMENT"; folded words are ASCII
-                std::transform(shown.begin(), shown.end(), shown.begin(),
-                               [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-            correct(part.begin, part.end, word, suggestion, shown);
+            correct(part.begin, part.end, word, suggestion, as_typed(suggestion));
         }
         if (corrections.empty()) return {};
         corrected.append(text, cursor, std::string::npos);

@@ -815,6 +815,10 @@ TEST_CASE("spelling: a word typed in two is joined when the index has it whole",
     // Among other words; a hyphen between the halves is the same split.
     CHECK(search(searcher, "anti depressants for burning").corrected == "antidepressants for burning");
     CHECK(search(searcher, "anti-depressants").corrected == "antidepressants");
+    // All in capitals, where every word looks like an abbreviation: joined too, shown as typed.
+    auto shouted = search(searcher, "ANTI DEPRESSANTS", Grouping::section);
+    CHECK(shouted.corrected == "ANTIDEPRESSANTS");
+    CHECK(hit_ids(shouted) == hit_ids(split));
     // Halves the index does not have whole are corrected one by one, as before.
     CHECK(search(searcher, "sclerozis pain").corrected == "sclerosis pain");
 }

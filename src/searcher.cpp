@@ -291,7 +291,7 @@ struct Searcher::Impl {
             // A word the index has in another form is taken as typed unless the suggestion is the
             // likelier word, in more sections: "tingle" (as "tingling") is no typo for "single",
             // while "neuropaty", whose Spanish stem a few Spanish sections share, is for "neuropathy".
-            if (const auto typed = stem_frequency(word, language_of_query()); typed > 0 && typed >= db.get_termfreq(suggestion))
+            if (const auto typed = stem_frequency(word, language_of_query()); typed > 0 && typed >= text_or_search_frequency(suggestion))
                 continue;
             correct(part.begin, part.end, word, suggestion, as_typed(suggestion));
         }

@@ -878,6 +878,21 @@ TEST_CASE("regression: a word the index has in another form is not corrected int
     CHECK(search(searcher, "neuropaty").corrected == "neuropathy");
 }
 
+TEST_CASE("spelling: a word only sections' searches have counts its sections there when weighed against another form", "[search][spelling][searches]") {
+    TempDir dir;
+    Article sleep = article("sleep", "Sleep", {section("overview", "Overview", SectionKind::definition, "Rest helps pain."),
+                                               section("tips", "Tips", SectionKind::other, "Short rests help too.")});
+    sleep.sections[0].searches = {"napping with nerve pain"};
+    sleep.sections[1].searches = {"napping in the day"};
+    Article maps = article("maps", "Body Maps", {section("overview", "Overview", SectionKind::definition,
+                                                         "Pain maps show where it hurts.")});
+    index_articles(dir, {sleep, maps});
+    auto searcher = open_searcher(dir.path());
+    // "mapping" is in no section, its stem (of "maps") in one; "napping", one letter away, is in
+    // two sections' searches and in no text: the likelier word, as it would be in their text.
+    CHECK(search(searcher, "mapping").corrected == "napping");
+}
+
 TEST_CASE("spelling: a real word of the word list is searched as typed unless nothing is found", "[search][spelling]") {
     TempDir dir;
     index_notes(dir, {{"cmt", "Charcot-Marie-Tooth Disease", "CMT is passed down in families."},

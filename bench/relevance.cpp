@@ -51,6 +51,8 @@ namespace {
 enum Exit { kOk = 0, kFailed = 1, kUsage = 2, kInterrupted = 130 };
 
 constexpr const char* kProgram = "medsearch-bench-relevance";
+// The query sets --sets can name.
+constexpr std::string_view kSetNames[] = {"corpus", "heldout", "blind-dev", "blind-check", "medquad", "liveqa"};
 // The issue's budget: every query answers within it, in-process, on the MedQuAD corpus.
 constexpr double kLatencyBudgetMs = 50;
 // A query over the budget is timed this many times more, and counts as over only if the median
@@ -823,6 +825,12 @@ std::vector<std::string> split_list(const std::string& text) {
     return out;
 }
 
+std::string set_names() {
+    std::string out;
+    for (const auto name : kSetNames) out += (out.empty() ? "" : ", ") + std::string(name);
+    return out;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) try {
@@ -846,7 +854,7 @@ int main(int argc, char** argv) try {
     visible.add_options()
         ("help,h", "show this help")
         ("sets", po::value<std::string>(&sets)->default_value(sets)->value_name("LIST"),
-         "query sets to run, comma-separated: corpus, heldout, blind-dev, blind-check, medquad, liveqa")
+         ("query sets to run, comma-separated: " + set_names()).c_str())
         ("split", po::value<std::string>(&split)->default_value(split)->value_name("dev|test|all"),
          "queries to run: the development split (~30% of qids, by hash), the test split, or all "
          "(dev and test reported in separate tables)")
@@ -913,12 +921,9 @@ int main(int argc, char** argv) try {
         return usage_error("--liveqa-field: expected query or paraphrase, got \"" + options.liveqa_field + "\"",
                            visible);
     options.sets = split_list(sets);
-    static const std::set<std::string> known = {"corpus", "heldout", "blind-dev", "blind-check", "medquad", "liveqa"};
     for (const auto& s : options.sets)
-        if (!known.count(s))
-            return usage_error("--sets: expected corpus, heldout, blind-dev, blind-check, medquad or liveqa, got \"" + s +
-                                   "\"",
-                               visible);
+        if (std::find(std::begin(kSetNames), std::end(kSetNames), s) == std::end(kSetNames))
+            return usage_error("--sets: expected some of " + set_names() + "; got \"" + s + "\"", visible);
     if (options.sets.empty()) return usage_error("--sets: name at least one set", visible);
 
     std::signal(SIGINT, on_signal);

@@ -108,6 +108,7 @@ std::optional<SectionKind> two_word_cue(std::string_view a, std::string_view b) 
     if ((a == "damage" || a == "damages") && (b == "nerve" || b == "nerves")) return SectionKind::causes;
     if ((a == "genetic" || a == "gene") && (b == "test" || b == "tests" || b == "testing")) return SectionKind::diagnosis;
     if (a == "saber" && b == "si") return SectionKind::diagnosis;  // "para saber si tengo ciática"
+    if ((a == "know" || a == "tell") && (b == "if" || b == "whether")) return SectionKind::diagnosis;  // the same in English
     // "how common is it", "how many people have it", "¿qué tan común es?"
     if ((a == "how" && (b == "common" || b == "rare")) || (a == "many" && b == "people") ||
         (a == "tan" && (b == "comun" || b == "frecuente")))

@@ -17,9 +17,20 @@ namespace {
 // section above the pain relievers' own page). "How does X work" asks how, and its "work" finds
 // the How It Works sections: kept. The second words of "how long", "how much", "how many", "how
 // often", "how soon" go too (MedQuAD's "How many people are affected by ..." matched every
-// section saying "many"), and the "else" of "what else helps".
+// section saying "many"), and the "else" of "what else helps". So does the verb of "how do I
+// know if I have neuropathy", "how can I tell whether", "para saber si tengo ciática": rare in the
+// articles, "know" outweighed "neuropathy" and opened on a section that says "you will know".
 bool is_question_word(std::string_view word, const std::vector<std::string>& query_words, std::string_view language) {
     const bool english = language != "es", spanish = language != "en";
+    auto followed_by = [&](std::string_view first, std::initializer_list<std::string_view> next) {
+        for (std::size_t i = 0; i + 1 < query_words.size(); ++i)
+            if (query_words[i] == first && std::find(next.begin(), next.end(), query_words[i + 1]) != next.end())
+                return true;
+        return false;
+    };
+    if (spanish && word == "saber" && followed_by(word, {"si"})) return true;
+    if (english && (word == "know" || word == "tell") && followed_by(word, {"if", "whether"})) return true;
+    if (english && word == "whether") return true;  // a function word the stopword list lacks
     if (spanish && (word == "sirve" || word == "sirven" || word == "ayuda" || word == "ayudan" ||
                     word == "funciona" || word == "funcionan"))
         return true;

@@ -74,6 +74,10 @@ TEST_CASE("query descriptions: words, phrases, synonyms, stopwords", "[query]") 
         // "How long" asks for the outlook, which a treatment's page gives under What to Expect.
         {"how long does pain last", "Query(((Zpain OR Zlast) AND_MAYBE 1.5 * (XKoutlook OR XKwhat-to-expect)))"},
         {"long pain", "Query((Zlong OR Zpain))"},
+        // "know if", "tell whether" ask for the diagnosis; "know" alone is a word like any other.
+        {"how do i know if i have shingles", "Query((Zshingl AND_MAYBE 1.5 * XKdiagnosis))"},
+        {"how can i tell whether it is shingles", "Query((Zshingl AND_MAYBE 1.5 * XKdiagnosis))"},
+        {"what to know about shingles", "Query((Zknow OR Zshingl))"},
     }));
     CAPTURE(text);
     CHECK(f.describe(text, body_only()) == expected);
@@ -84,6 +88,7 @@ TEST_CASE("Spanish question verbs are dropped like English ones", "[query]") {
     CHECK(f.describe("¿qué medicamentos sirven para el dolor?", body_only("es")) ==
           "Query(((Zmedicament OR Zdolor) AND_MAYBE 1.5 * XKtreatment))");
     CHECK(f.describe("sirve", body_only("es")) == "Query(Zsirv)");
+    CHECK(f.describe("para saber si tengo ciática", body_only("es")) == "Query(((Zteng OR Zciatic) AND_MAYBE 1.5 * XKdiagnosis))");
 }
 
 TEST_CASE("synonyms switched off leave the typed words alone", "[query]") {
@@ -208,6 +213,8 @@ TEST_CASE("section intent from cue words, English and Spanish", "[query][intent]
         {"who gets trigeminal neuralgia", "risk-factors"},
         {"¿a quién le da más el túnel carpiano?", "risk-factors"},
         {"necesito una resonancia para saber si tengo ciática", "diagnosis"},
+        {"how do i know if i have sciatica", "diagnosis"},
+        {"how can you tell whether it is shingles", "diagnosis"},
         {"what helps burning feet", "treatment"},
         {"what treats nerve pain", "treatment"},
         {"¿cómo se diagnostica la ciática?", "diagnosis"},

@@ -74,6 +74,8 @@ void to_json(json& j, const SearchResponse& r) {
         j["corrected"] = r.corrected;
         j["corrected_applied"] = r.corrected_applied;
     }
+    // Present only when more sections matched than are counted exactly (kExactTotal).
+    if (r.total_estimated) j["total_estimated"] = true;
     // Present only when the hits were limited to the language the query is written in.
     if (!r.language.empty()) j["language"] = r.language;
 }

@@ -29,8 +29,6 @@ namespace {
 
 // Other matching sections listed under an article's best one.
 constexpr std::size_t kMaxExtraSections = 3;
-// Enough for exact totals on small corpora without giving up Xapian's pruning on big ones.
-constexpr Xapian::doccount kCheckAtLeast = 100;
 constexpr std::size_t kMaxOffset = 10000;
 
 }  // namespace
@@ -409,8 +407,13 @@ struct Searcher::Impl {
         const double likeness = !grouped && request.features.likeness ? options.ranking.likeness_share : 0;
         const std::size_t first = likeness > 0 ? 0 : offset;
         const std::size_t wanted = likeness > 0 ? std::max(offset + request.size, kLikenessDepth) : request.size;
-        Xapian::MSet mset = enquire.get_mset(Xapian::doccount(first), Xapian::doccount(wanted), kCheckAtLeast);
+        Xapian::MSet mset = enquire.get_mset(Xapian::doccount(first), Xapian::doccount(wanted),
+                                             Xapian::doccount(kExactTotal));
         response.total = mset.get_matches_estimated();
+        // Xapian counted every match when there are at most kExactTotal; a page past the last
+        // leaves a loose upper bound on grouped counts, the count itself still exact.
+        response.total_estimated =
+            mset.get_matches_lower_bound() != mset.get_matches_upper_bound() && mset.get_matches_upper_bound() > kExactTotal;
         std::vector<RankedSection> ranked = rank_by_likeness(db, mset, likeness, idf);
         const std::size_t begin = std::min(ranked.size(), offset - first);
         const std::size_t end = std::min(ranked.size(), begin + request.size);

@@ -92,6 +92,12 @@ TEST_CASE("a search response has the API's JSON shape", "[json]") {
         with["corrected_applied"] = true;
         CHECK(json(r) == with);
     }
+    SECTION("total_estimated only when the total is Xapian's estimate") {
+        r.total_estimated = true;
+        json with = expected;
+        with["total_estimated"] = true;
+        CHECK(json(r) == with);
+    }
     SECTION("empty results still carry every key") {
         const json empty = medsearch::SearchResponse{};
         CHECK(empty == json::parse(R"({"query": "", "total": 0, "page": 1, "size": 10,

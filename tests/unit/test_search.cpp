@@ -1045,3 +1045,42 @@ TEST_CASE("spelling: a word left unfinished is completed to the indexed word it 
     // Four letters are read as a slip, not a start: "feat" is "feet", not "features".
     CHECK(search(searcher, "feat").corrected == "feet");
 }
+
+TEST_CASE("total is the same exact count on every page, the number of hits paged through", "[search][paging]") {
+    TempDir dir;
+    // Sections with every subset of three words, more of them than Xapian counts by default
+    // before it estimates how many documents match any of the words.
+    const char* const words[] = {"tingling", "burning", "stinging"};
+    std::vector<Article> articles;
+    for (int a = 0; a < 30; ++a) {
+        std::vector<Section> sections;
+        for (int mask = 0; mask < 8; ++mask) {
+            std::string text = "Feet at night.";
+            for (int w = 0; w < 3; ++w)
+                if (mask & (1 << w)) text += std::string(" ") + words[w] + ".";
+            sections.push_back(section("s" + std::to_string(mask), "Part", SectionKind::other, text));
+        }
+        articles.push_back(article("a" + std::to_string(a), "Article " + std::to_string(a), sections));
+    }
+    index_articles(dir, articles);
+    auto searcher = open_searcher(dir.path());
+    // In sections, the best article's one section without the words follows it (its context).
+    for (auto [group, expected] : {std::pair{Grouping::article, 30u}, {Grouping::section, 211u}}) {
+        for (std::size_t size : {7u, 50u}) {
+            CAPTURE(int(group), size);
+            SearchRequest request;
+            request.query = "tingling burning stinging";
+            request.group = group;
+            request.size = size;
+            std::size_t seen = 0;
+            for (request.page = 1;; ++request.page) {
+                auto r = searched(searcher, request);
+                CHECK(r.total == expected);
+                CHECK_FALSE(r.total_estimated);
+                if (r.hits.empty()) break;
+                seen += r.hits.size();
+            }
+            CHECK(seen == expected);
+        }
+    }
+}

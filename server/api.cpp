@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cstdio>
 #include <exception>
+#include <limits>
 #include <random>
 #include <utility>
 #include <vector>
@@ -97,6 +98,8 @@ Result<std::size_t> parse_count(const std::string& name, const std::string& valu
     const char* end = value.data() + value.size();
     auto [ptr, ec] = std::from_chars(value.data(), end, n);
     bool digits_only = !value.empty() && value.find_first_not_of("0123456789") == std::string::npos;
+    // Too many digits for size_t is still a number: past any limit, which the Searcher names.
+    if (digits_only && ec == std::errc::result_out_of_range) return std::numeric_limits<std::size_t>::max();
     if (!digits_only || ec != std::errc{} || ptr != end)
         return Error{Errc::invalid_input, name + ": expected a positive integer, got " + quote_value(value)};
     return n;
@@ -158,11 +161,13 @@ ApiResponse domain_error_response(const Error& error, const std::string& request
     return error_response(status, to_string(error.code), "the server failed to answer; request id " + request_id);
 }
 
-ApiResponse method_not_allowed(http::verb method, http::verb allowed = http::verb::get) {
+// `allowed`: the Allow header's list. GET routes take HEAD too (RFC 9110 9.1: every
+// general-purpose server must), answered by the HTTP layer without the body.
+ApiResponse method_not_allowed(http::verb method, std::string_view allowed = "GET, HEAD") {
     auto response = error_response(http::status::method_not_allowed, "method_not_allowed",
                                    std::string(http::to_string(method)) + " is not allowed here; use " +
-                                       std::string(http::to_string(allowed)));
-    response.allow = std::string(http::to_string(allowed));
+                                       std::string(allowed));
+    response.allow = std::string(allowed);
     return response;
 }
 
@@ -284,12 +289,12 @@ ApiResponse Api::route(const ApiRequest& request, const std::string& request_id)
     std::string_view path = target.substr(0, question);
     std::string_view query = question == std::string_view::npos ? std::string_view{} : target.substr(question + 1);
 
-    bool is_get = request.method == http::verb::get;
+    const bool is_get = request.method == http::verb::get || request.method == http::verb::head;
     if (path == kSearchPath) return is_get ? search(query, request_id) : method_not_allowed(request.method);
     if (path == kHealthPath) return is_get ? health() : method_not_allowed(request.method);
     if (path == kAdminReloadPath)
         return request.method == http::verb::post ? admin_reload(request, request_id)
-                                                  : method_not_allowed(request.method, http::verb::post);
+                                                  : method_not_allowed(request.method, "POST");
     if (path.starts_with(kArticlesPrefix)) {
         std::string_view id = path.substr(kArticlesPrefix.size());
         if (!id.empty() && id.find('/') == std::string_view::npos)

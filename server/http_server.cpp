@@ -158,6 +158,7 @@ private:
         auto& request = parser_->get();
         ApiRequest api_request;
         api_request.method = request.method();
+        head_ = request.method() == http::verb::head;
         api_request.target = std::string(request.target());
         api_request.body = std::move(request.body());
         api_request.authorization = std::string(request[http::field::authorization]);
@@ -188,6 +189,7 @@ private:
     // A request the parser rejected: answer it, then stop reading from this connection.
     void refuse(http::status status, const std::string& message) {
         ++requests_;
+        head_ = false;
         request_id_ = new_request_id();
         send(error_response(status, to_string(Errc::invalid_input), message), 11, false,
              AfterWrite::drain_and_close);
@@ -206,6 +208,11 @@ private:
         response_.body() = reply.content_type == kJsonType ? dump_json(reply.body) : std::move(reply.text);
         response_.keep_alive(keep_alive);
         response_.prepare_payload();
+        if (head_) {  // the headers GET would get, Content-Length included, and no body
+            const auto length = response_.body().size();
+            response_.body().clear();
+            response_.content_length(length);
+        }
         after_write_ = after;
 
         stream_.expires_after(server_.options.io_timeout);
@@ -257,6 +264,7 @@ private:
     http::response<http::string_body> response_;  // alive until its write completes
     AfterWrite after_write_ = AfterWrite::keep_alive_or_close;
     bool reading_ = false;
+    bool head_ = false;  // the request being answered is a HEAD
     std::size_t requests_ = 0;
     std::size_t drained_ = 0;
     std::array<char, 4096> scratch_{};

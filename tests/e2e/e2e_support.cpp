@@ -156,9 +156,10 @@ struct HttpClient::Impl {
         ioc.run();
     }
 
-    HttpReply read_reply() {
+    HttpReply read_reply(bool to_head = false) {
         http::response_parser<http::string_body> parser;
         parser.body_limit(16 * 1024 * 1024);
+        parser.skip(to_head);
         beast::error_code ec;
         stream.expires_after(timeout);
         http::async_read(stream, buffer, parser, [&](beast::error_code e, std::size_t) { ec = e; });
@@ -194,6 +195,17 @@ HttpReply HttpClient::send(http::request<http::string_body> request) {
     impl_->run();
     if (ec) throw std::runtime_error("HttpClient: writing the request: " + ec.message());
     return impl_->read_reply();
+}
+
+HttpReply HttpClient::head(const std::string& target) {
+    http::request<http::string_body> request{http::verb::head, target, 11};
+    request.set(http::field::host, "127.0.0.1");
+    beast::error_code ec;
+    impl_->stream.expires_after(impl_->timeout);
+    http::async_write(impl_->stream, request, [&](beast::error_code e, std::size_t) { ec = e; });
+    impl_->run();
+    if (ec) throw std::runtime_error("HttpClient: writing the request: " + ec.message());
+    return impl_->read_reply(true);
 }
 
 HttpReply HttpClient::send_raw(const std::string& bytes) {

@@ -73,6 +73,8 @@ public:
 
     HttpReply get(const std::string& target);
     HttpReply send(boost::beast::http::request<boost::beast::http::string_body> request);
+    // A reply to HEAD: its Content-Length says how long GET's body is, and no body follows.
+    HttpReply head(const std::string& target);
     // Writes bytes as they are and reads one reply.
     HttpReply send_raw(const std::string& bytes);
     // The two halves of send_raw, for requests sent in pieces.

@@ -92,7 +92,8 @@ TEST_CASE("bad requests get 400/404 with a code and a message naming the paramet
         {"/api/search?q=pain&page=-2", 400, "invalid_input", "page:"},
         {"/api/search?q=pain&page=abc", 400, "invalid_input", "page:"},
         {"/api/search?q=pain&page=%2B3", 400, "invalid_input", "page:"},
-        {"/api/search?q=pain&page=99999999999999999999999", 400, "invalid_input", "page:"},
+        {"/api/search?q=pain&page=99999999999999999999999", 400, "invalid_input", "page: past the last page"},
+        {"/api/search?q=pain&size=99999999999999999999999", 400, "invalid_input", "size: must be between 1 and 50"},
         {"/api/search?q=pain&page=1000000000000", 400, "invalid_input", "page:"},
         {"/api/search?q=pain&group=topic", 400, "invalid_input", "group:"},
         {"/api/search?q=pain&lang=EN!", 400, "invalid_input", "lang:"},
@@ -121,14 +122,22 @@ TEST_CASE("a known path with the wrong method is 405 with an Allow header", "[ap
         {http::verb::post, "/api/search?q=pain"},
         {http::verb::delete_, "/healthz"},
         {http::verb::put, "/api/articles/neuropathic-pain"},
-        {http::verb::head, "/api/search?q=pain"},
         {http::verb::unknown, "/healthz"},
     }));
     CAPTURE(target);
     auto reply = call(api, method, target);
     CHECK(reply.status == http::status::method_not_allowed);
-    CHECK(reply.allow == "GET");
+    CHECK(reply.allow == "GET, HEAD");
     CHECK(error_code(reply) == "method_not_allowed");
+}
+
+TEST_CASE("HEAD is routed as GET (the HTTP layer drops the body)", "[api]") {
+    Api api(medsearch::test::fixture_pool());
+    for (const char* target : {"/api/search?q=pain", "/healthz", "/api/articles/neuropathic-pain"}) {
+        CAPTURE(target);
+        CHECK(call(api, http::verb::head, target).status == http::status::ok);
+    }
+    CHECK(call(api, http::verb::head, "/api/search").status == http::status::bad_request);  // no q
 }
 
 TEST_CASE("an unknown path is 404 whatever the method", "[api][errors]") {

@@ -204,8 +204,33 @@ TEST_CASE("a wrong method on a known path is 405 with Allow", "[e2e][errors]") {
     request.body() = "{}";
     auto reply = client.send(std::move(request));
     CHECK(reply.status() == 405);
-    CHECK(reply.header("Allow") == "GET");
+    CHECK(reply.header("Allow") == "GET, HEAD");
     CHECK(reply.json().at("error").at("code") == "method_not_allowed");
+}
+
+TEST_CASE("HEAD answers with GET's headers and no body, and the connection goes on", "[e2e][http]") {
+    TestServer server;
+    HttpClient client(server.port());
+    // Answers that do not change between two requests (a search's took_ms does).
+    for (const char* target : {"/api/articles/neuropathic-pain", "/api/articles/nope"}) {
+        CAPTURE(target);
+        auto got = client.get(target);
+        auto head = client.head(target);
+        CHECK(head.status() == got.status());
+        CHECK(head.header("Content-Type") == got.header("Content-Type"));
+        CHECK(head.header("Content-Length") == std::to_string(got.body().size()));
+        CHECK(head.body().empty());
+    }
+    auto search = client.head("/api/search?q=nerve+pain");
+    CHECK(search.status() == 200);
+    CHECK(std::stoul(search.header("Content-Length")) > 1000);
+    CHECK(search.body().empty());
+    // Nothing of a body was left on the wire: the next request on the connection is read whole.
+    CHECK(client.get("/healthz").json().at("status") == "ok");
+    // Where GET is not allowed, neither is HEAD.
+    auto reload = client.head("/api/admin/reload");
+    CHECK(reload.status() == 405);
+    CHECK(reload.header("Allow") == "POST");
 }
 
 TEST_CASE("keep-alive: two requests on one connection, and Connection: close is honoured", "[e2e][http]") {

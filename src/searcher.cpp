@@ -152,6 +152,29 @@ struct Searcher::Impl {
         return db.term_exists(joined) ? joined : std::string();
     }
 
+    // The index's word for part `i`, one or two letters, and the next, a number, written as one
+    // ("b-12" -> "b12", "vitamin b 12" -> "vitamin b12"); empty otherwise.
+    std::string joined_code(const std::string& text, const ParsedQuery& parsed, std::size_t i) {
+        if (i + 1 >= parsed.parts.size()) return {};
+        const auto& part = parsed.parts[i];
+        const auto& next = parsed.parts[i + 1];
+        if (part.quoted || next.quoted || part.words.size() != 1 || next.words.size() != 1) return {};
+        const std::string& code = part.words[0];
+        const std::string& number = next.words[0];
+        auto all = [](const std::string& w, int (*is)(int)) {
+            return std::all_of(w.begin(), w.end(), [is](unsigned char c) { return is(c) != 0; });
+        };
+        if (code.empty() || code.size() > 2 || !all(code, std::isalpha) || number.empty() || !all(number, std::isdigit))
+            return {};
+        // A hyphen joins; a space only after "vitamin": "hepatitis b 12 weeks" is no B12.
+        const std::string_view between = std::string_view(text).substr(part.end, next.begin - part.end);
+        const bool vitamin = i > 0 && parsed.parts[i - 1].words.size() == 1 &&
+                             parsed.parts[i - 1].words[0].starts_with("vitamin");
+        if (between != "-" && !(vitamin && between.find_first_not_of(' ') == std::string_view::npos)) return {};
+        const std::string joined = code + number;
+        return db.term_exists(joined) ? joined : std::string();
+    }
+
     // Sections with `word` in their text plus those with it in their searches (a section with
     // both counts twice): 0 for a word no section has.
     Xapian::doccount text_or_search_frequency(const std::string& word) {
@@ -251,6 +274,15 @@ struct Searcher::Impl {
         };
         for (std::size_t i = 0; i < parsed.parts.size(); ++i) {
             const auto& part = parsed.parts[i];
+            // A letter code and its number typed apart ("B-12", "vitamin b 12") are one word of
+            // the index, both real words apart; the letter keeps its case ("B12" expands).
+            if (const std::string joined = joined_code(text, parsed, i); !joined.empty()) {
+                const auto& number = parsed.parts[i + 1];
+                correct(part.begin, number.end, std::string(), joined,
+                        text.substr(part.begin, part.end - part.begin) + text.substr(number.begin, number.end - number.begin));
+                ++i;
+                continue;
+            }
             if (part.quoted || (part.abbreviation && !shouted) || part.words.size() != 1 || !part.synonyms.empty() || cue[i])
                 continue;
             const std::string& word = part.words[0];

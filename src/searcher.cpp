@@ -27,6 +27,18 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// Whether `b` is `a` with one letter deleted, inserted or changed, or two neighbours swapped.
+bool one_edit_apart(std::string_view a, std::string_view b) {
+    if (a.size() > b.size()) std::swap(a, b);
+    if (b.size() - a.size() > 1) return false;
+    std::size_t i = 0;
+    while (i < a.size() && a[i] == b[i]) ++i;
+    if (i == a.size()) return b.size() == a.size() + 1;  // one letter added at the end (or equal)
+    if (a.size() < b.size()) return a.substr(i) == b.substr(i + 1);
+    if (a.substr(i + 1) == b.substr(i + 1)) return true;  // one changed
+    return i + 1 < a.size() && a[i] == b[i + 1] && a[i + 1] == b[i] && a.substr(i + 2) == b.substr(i + 2);
+}
+
 // Other matching sections listed under an article's best one.
 constexpr std::size_t kMaxExtraSections = 3;
 constexpr std::size_t kMaxOffset = 10000;
@@ -298,7 +310,8 @@ struct Searcher::Impl {
             }
             // A real word is only completed ("cipro" is the start of "ciprofloxacin"), not made
             // into another one ("kids" -> "aids", "panicking" -> "picking").
-            const bool real = real_words == RealWords::kept && words && (words->contains(word) || another_form(word));
+            const bool listed = words && (words->contains(word) || another_form(word));
+            const bool real = real_words == RealWords::kept && listed;
             std::string suggestion = completion(word);
             if (suggestion.empty() && real) {
                 if (kept) *kept = true;
@@ -318,6 +331,9 @@ struct Searcher::Impl {
             }
             // A stopword is no correction: "till" is a word, not a typo for "will".
             if (suggestion.empty() || suggestion == word || is_stopword(suggestion, "")) continue;
+            // A real word that found nothing is retried as a slip of one key ("feat" for "feet"),
+            // not as a word two edits away ("niños" is no "años").
+            if (listed && !suggestion.starts_with(word) && !one_edit_apart(word, suggestion)) continue;
             // A word the index has in another form is taken as typed unless the suggestion is the
             // likelier word, in more sections: "tingle" (as "tingling") is no typo for "single",
             // while "neuropaty", whose Spanish stem a few Spanish sections share, is for "neuropathy".

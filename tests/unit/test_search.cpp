@@ -968,6 +968,26 @@ TEST_CASE("spelling: another form of a listed word is real in the query's langua
     CHECK(search(spanish, "shingles ninos").corrected == "shingles nines");
 }
 
+TEST_CASE("spelling: a real word that finds nothing is retried one edit away, not two", "[search][spelling]") {
+    TempDir dir;
+    index_notes(dir, {{"age", "Age", "Nerve pain is more common after 60 years."},
+                      {"culebrilla", "Culebrilla", "La culebrilla aparece después de los 50 años.", "es"}});
+    auto list = WordList::load({dir.write("spanish", "niño\n"), dir.write("english", "peers\nfeat\n")});
+    REQUIRE(list.ok());
+    auto opened = Searcher::open(dir.path(), std::make_shared<const WordList>(std::move(list).value()));
+    REQUIRE(opened.ok());
+    auto& searcher = opened.value();
+    // "niños" (of "niño") and "peers" are two edits from "anos" and "years": nothing, as typed.
+    for (const char* q : {"los niños", "peers"}) {
+        CAPTURE(q);
+        auto r = search(searcher, q, Grouping::section);
+        CHECK(r.corrected.empty());
+        CHECK(r.hits.empty());
+    }
+    // Unknown words are corrected as before, two edits away included ("yiers" -> "years").
+    CHECK(search(searcher, "yiers").corrected == "years");
+}
+
 TEST_CASE("spelling: a typo is corrected into a word of the query's language", "[search][spelling]") {
     TempDir dir;
     index_notes(dir, {{"sciatica", "Sciatica", "Sciatica is pain along the sciatic nerve."},

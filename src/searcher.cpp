@@ -94,6 +94,10 @@ struct Searcher::Impl {
             std::string names = stored.article.title;
             for (const auto& n : stored.article.also_called) names += " \n " + n;
             hit.matched = highlighter.find(names, stored.article.language);
+            // Names match without their function words ("pins needles": "pins and needles").
+            if (hit.matched.empty()) hit.matched = highlighter.find(content_words(names), stored.article.language);
+            for (auto& m : hit.matched)
+                if (m.via == "text") m.via = "name";
         }
         // Found through what people type for the section, none of it in its text: say so.
         if (hit.matched.empty() && !stored.section.searches.empty()) {
@@ -103,6 +107,20 @@ struct Searcher::Impl {
             for (auto& m : hit.matched) m.via = "searches";
         }
         return hit;
+    }
+
+    // `text` without its function words, one line per line.
+    std::string content_words(const std::string& text) {
+        std::string out;
+        std::size_t start = 0;
+        while (start <= text.size()) {
+            std::size_t end = std::min(text.find('\n', start), text.size());
+            for (const auto& t : analyzer.tokenize(std::string_view(text).substr(start, end - start)))
+                if (!is_stopword(t.word, "")) out += t.word + ' ';
+            out += "\n ";
+            start = end + 1;
+        }
+        return out;
     }
 
     ParsedQuery parse(const std::string& text, const QueryOptions& options) {

@@ -1121,3 +1121,22 @@ TEST_CASE("total is the same exact count on every page, the number of hits paged
         }
     }
 }
+
+TEST_CASE("a hit found through its article's names says so, function words and all", "[search][explain]") {
+    TempDir dir;
+    Article tingling = article("paresthesia", "Paresthesia",
+                               {section("overview", "Overview", SectionKind::definition, "A prickly feeling in the skin.")});
+    tingling.also_called = {"pins and needles"};
+    Article other = article("numbness", "Numbness",
+                            {section("overview", "Overview", SectionKind::definition, "Loss of feeling in the skin.")});
+    index_articles(dir, {tingling, other});
+    auto searcher = open_searcher(dir.path());
+    for (const char* q : {"paresthesia", "pins and needles", "\"pins needles\""}) {
+        CAPTURE(q);
+        auto r = search(searcher, q, Grouping::section);
+        const SectionHit* hit = find_section(r, "paresthesia#overview");
+        REQUIRE(hit != nullptr);
+        REQUIRE_FALSE(hit->matched.empty());
+        for (const auto& m : hit->matched) CHECK(m.via == "name");
+    }
+}

@@ -282,9 +282,22 @@ bool Api::is_slow(const ApiRequest& request) noexcept {
 
 ApiResponse Api::route(const ApiRequest& request, const std::string& request_id) {
     std::string_view target = request.target;
+    // The absolute form ("http://host/path"), which a server must accept (RFC 9112 3.2.2): its path.
+    for (std::string_view scheme : {"http://", "https://"})
+        if (target.size() > scheme.size() && iequals(target.substr(0, scheme.size()), scheme)) {
+            const std::size_t slash = target.find_first_of("/?", scheme.size());
+            target = slash == std::string_view::npos ? std::string_view("/") : target.substr(slash);
+            if (target.front() == '?') return error_response(http::status::bad_request, to_string(Errc::invalid_input),
+                                                             "request target: expected a path after the host");
+            break;
+        }
     if (target.empty() || target.front() != '/')
         return error_response(http::status::bad_request, to_string(Errc::invalid_input),
                               "request target: expected a path starting with '/'");
+    // Method names are case-sensitive: "get" is no GET, and no method this server knows.
+    if (request.method == http::verb::unknown)
+        return error_response(http::status::not_implemented, "not_implemented",
+                              "unknown method (method names are case-sensitive); this server answers GET, HEAD and POST");
     std::size_t question = target.find('?');
     std::string_view path = target.substr(0, question);
     std::string_view query = question == std::string_view::npos ? std::string_view{} : target.substr(question + 1);

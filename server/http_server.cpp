@@ -153,9 +153,12 @@ private:
             return refuse(http::status::bad_request, "malformed HTTP request");
         if (ec) return close();  // connection reset and the like
 
+        auto& request = parser_->get();
+        // RFC 9112 3.2: an HTTP/1.1 request without a Host header is answered 400.
+        if (request.version() >= 11 && request.find(http::field::host) == request.end())
+            return refuse(http::status::bad_request, "HTTP/1.1 request without a Host header");
         ++requests_;
         request_id_ = new_request_id();
-        auto& request = parser_->get();
         ApiRequest api_request;
         api_request.method = request.method();
         head_ = request.method() == http::verb::head;

@@ -122,7 +122,6 @@ TEST_CASE("a known path with the wrong method is 405 with an Allow header", "[ap
         {http::verb::post, "/api/search?q=pain"},
         {http::verb::delete_, "/healthz"},
         {http::verb::put, "/api/articles/neuropathic-pain"},
-        {http::verb::unknown, "/healthz"},
     }));
     CAPTURE(target);
     auto reply = call(api, method, target);
@@ -138,6 +137,13 @@ TEST_CASE("HEAD is routed as GET (the HTTP layer drops the body)", "[api]") {
         CHECK(call(api, http::verb::head, target).status == http::status::ok);
     }
     CHECK(call(api, http::verb::head, "/api/search").status == http::status::bad_request);  // no q
+}
+
+TEST_CASE("a method the server does not know is 501", "[api][errors]") {
+    Api api(medsearch::test::fixture_pool());
+    auto reply = call(api, http::verb::unknown, "/healthz");
+    CHECK(reply.status == http::status::not_implemented);
+    CHECK(error_code(reply) == "not_implemented");
 }
 
 TEST_CASE("an unknown path is 404 whatever the method", "[api][errors]") {

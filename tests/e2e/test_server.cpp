@@ -300,6 +300,29 @@ TEST_CASE("a malformed request gets 400", "[e2e][http]") {
     CHECK(reply.json().at("error").at("code") == "invalid_input");
 }
 
+TEST_CASE("HTTP/1.1 needs Host; an absolute-form target is read as its path; an unknown method is 501", "[e2e][http]") {
+    TestServer server;
+    {
+        HttpClient client(server.port());
+        auto reply = client.send_raw("GET /healthz HTTP/1.1\r\n\r\n");
+        CHECK(reply.status() == 400);
+        CHECK(reply.json().at("error").at("message") == "HTTP/1.1 request without a Host header");
+        CHECK(client.closed_by_server(std::chrono::seconds(2)));
+    }
+    {
+        HttpClient client(server.port());  // HTTP/1.0 needs none
+        CHECK(client.send_raw("GET /healthz HTTP/1.0\r\n\r\n").status() == 200);
+    }
+    HttpClient client(server.port());
+    auto absolute = client.send_raw("GET http://127.0.0.1/api/search?q=nerve+pain HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+    CHECK(absolute.status() == 200);
+    CHECK(absolute.json().at("query") == "nerve pain");
+    CHECK(client.send_raw("GET HTTP://127.0.0.1 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").status() == 404);  // path "/"
+    auto lower = client.send_raw("get /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+    CHECK(lower.status() == 501);
+    CHECK(lower.json().at("error").at("code") == "not_implemented");
+}
+
 TEST_CASE("a silent connection is closed after the read timeout", "[e2e][http]") {
     auto options = TestServer::default_options();
     options.io_timeout = std::chrono::milliseconds(300);

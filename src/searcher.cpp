@@ -1,5 +1,6 @@
 #include "medsearch/searcher.hpp"
 
+#include <unicode/unistr.h>
 #include <xapian.h>
 
 #include <algorithm>
@@ -205,6 +206,33 @@ struct Searcher::Impl {
         return db.term_exists(joined) ? joined : std::string();
     }
 
+    // `word` (folded) as a section that has it writes it, in lower case ("ciatica" -> "ciática"),
+    // for showing a correction; `word` itself when no section has it written otherwise.
+    std::string written_form(const std::string& word) {
+        auto show = [&](std::string_view text) -> std::optional<std::string> {
+            for (const auto& t : analyzer.tokenize(text)) {
+                if (t.word != word) continue;
+                std::string lower;
+                icu::UnicodeString::fromUTF8(icu::StringPiece(text.data() + t.begin, std::int32_t(t.end - t.begin)))
+                    .toLower()
+                    .toUTF8String(lower);
+                if (fold(lower) == word) return lower;
+            }
+            return std::nullopt;
+        };
+        for (const std::string& term : {word, std::string(schema::kSearchesPrefix) + word}) {
+            Xapian::PostingIterator it = db.postlist_begin(term);
+            if (it == db.postlist_end(term)) continue;
+            StoredSection stored;
+            if (!decode_section(db.get_document(*it).get_data(), stored)) continue;
+            if (auto form = show(stored.section.text)) return *form;
+            if (auto form = show(stored.section.heading)) return *form;
+            for (const auto& search : stored.section.searches)
+                if (auto form = show(search)) return *form;
+        }
+        return word;
+    }
+
     // Sections with `word` in their text plus those with it in their searches (a section with
     // both counts twice): 0 for a word no section has.
     Xapian::doccount text_or_search_frequency(const std::string& word) {
@@ -357,7 +385,8 @@ struct Searcher::Impl {
             // while "neuropaty", whose Spanish stem a few Spanish sections share, is for "neuropathy".
             if (const auto typed = stem_frequency(word, language_of_query()); typed > 0 && typed >= text_or_search_frequency(suggestion))
                 continue;
-            correct(part.begin, part.end, word, suggestion, as_typed(suggestion));
+            // Shown as the articles write it ("dolor de ciática"), in capitals when typed so.
+            correct(part.begin, part.end, word, suggestion, shouted ? as_typed(suggestion) : written_form(suggestion));
         }
         if (corrections.empty()) return {};
         corrected.append(text, cursor, std::string::npos);

@@ -996,14 +996,15 @@ TEST_CASE("spelling: a typo is corrected into a word of the query's language", "
     auto searcher = open_searcher(dir.path());
     // "siatica" is one edit from both; the index's own suggestion is the word in more sections.
     CHECK(search(searcher, "siatica pain").corrected == "sciatica pain");
+    // The correction is shown as the article writes it, accent and all.
     auto spanish = search(searcher, "dolor de siatica", Grouping::section);
-    CHECK(spanish.corrected == "dolor de ciatica");
+    CHECK(spanish.corrected == "dolor de ciática");
     CHECK(spanish.language == "es");
     REQUIRE_FALSE(spanish.hits.empty());
     CHECK(spanish.hits.front().article.id == "ciatica");
     // No word the index has: the function words say the language ("que", "la"; "what", "the").
     auto question = search(searcher, "que es la siatica", Grouping::section);
-    CHECK(question.corrected == "que es la ciatica");
+    CHECK(question.corrected == "que es la ciática");
     CHECK(question.language == "es");
     REQUIRE_FALSE(question.hits.empty());
     CHECK(question.hits.front().article.id == "ciatica");
@@ -1139,4 +1140,18 @@ TEST_CASE("a hit found through its article's names says so, function words and a
         REQUIRE_FALSE(hit->matched.empty());
         for (const auto& m : hit->matched) CHECK(m.via == "name");
     }
+}
+
+TEST_CASE("spelling: a correction is shown as the articles write it, in lower case", "[search][spelling]") {
+    TempDir dir;
+    index_notes(dir, {{"ciatica", "Ciática", "Ciática: un dolor que baja por la pierna.", "es"},
+                      {"barre", "Síndrome de Guillain-Barré", "El síndrome de Guillain-Barré debilita las piernas.", "es"},
+                      {"nerve", "Nerve Pain", "Nerve pain burns.", "en"}});
+    auto searcher = open_searcher(dir.path());
+    // Written with a capital at the start of the text, shown in lower case as typed.
+    CHECK(search(searcher, "dolor de siatica").corrected == "dolor de ciática");
+    CHECK(search(searcher, "sindrome de guillain-barrre").corrected == "sindrome de guillain-barré");
+    // English words are ASCII anyway; a query in capitals keeps its capitals.
+    CHECK(search(searcher, "nerve pian").corrected == "nerve pain");
+    CHECK(search(searcher, "DOLOR DE SIATICA").corrected == "DOLOR DE CIATICA");
 }

@@ -518,14 +518,26 @@ void add_name_intent(ParsedQuery& parsed, const Xapian::Database& db, const Quer
         std::string term = name_term(words);
         if (!term.empty() && db.term_exists(term)) names.push_back(std::move(term));
     };
-    std::vector<std::string> words;
-    for (const auto* p : subject) words.insert(words.end(), p->words.begin(), p->words.end());
-    add_if_name(words);
-    // One part that is another name of the thing ("neuropathy" for "nerve pain") too; a lay
-    // description pointing at it ("jolts of pain in my jaw" => trigeminal neuralgia) asks more.
-    if (subject.size() == 1)
-        for (const auto& s : subject[0]->synonyms)
-            if (!s.one_way) add_if_name(s.phrase.words);
+    auto add_names_of = [&](const std::vector<const QueryPart*>& parts) {
+        std::vector<std::string> words;
+        for (const auto* p : parts) words.insert(words.end(), p->words.begin(), p->words.end());
+        add_if_name(words);
+        // One part that is another name of the thing ("neuropathy" for "nerve pain") too; a lay
+        // description pointing at it ("jolts of pain in my jaw" => trigeminal neuralgia) asks more.
+        if (parts.size() == 1)
+            for (const auto& s : parts[0]->synonyms)
+                if (!s.one_way) add_if_name(s.phrase.words);
+    };
+    add_names_of(subject);
+    // "sciatica pain", "dolor de ciática": a name with the word "pain" beside it, when the two
+    // together are no name ("cancer pain" is one), is still a bare name.
+    if (names.empty() && subject.size() > 1) {
+        std::vector<const QueryPart*> rest;
+        for (const auto* p : subject)
+            if (!(p->words.size() == 1 && p->synonyms.empty() && (p->words[0] == "pain" || p->words[0] == "dolor")))
+                rest.push_back(p);
+        if (rest.size() == 1) add_names_of(rest);
+    }
     if (names.empty()) return;
     // A bare name asks what the thing is; with cues, the kind they ask for, of that article only.
     // Unless it has no section of the kind: "can neuropathy be reversed" names Neuropathic Pain,

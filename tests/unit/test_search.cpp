@@ -1155,3 +1155,24 @@ TEST_CASE("spelling: a correction is shown as the articles write it, in lower ca
     CHECK(search(searcher, "nerve pian").corrected == "nerve pain");
     CHECK(search(searcher, "DOLOR DE SIATICA").corrected == "DOLOR DE CIATICA");
 }
+
+TEST_CASE("a name with 'pain' beside it is still a bare name: its overview first", "[search][intent]") {
+    TempDir dir;
+    Article sciatica = article(
+        "sciatica", "Sciatica",
+        {section("overview", "Overview", SectionKind::definition, "Sciatica is a nerve problem in the lower back and leg."),
+         section("outlook", "Outlook", SectionKind::outlook,
+                 "Sciatica pain often eases in a few weeks.")});
+    Article legs = article("legs", "Leg Cramps",
+                           {section("overview", "Overview", SectionKind::definition, "Cramps cause pain in the legs at night.")});
+    index_articles(dir, {sciatica, legs});
+    auto searcher = open_searcher(dir.path());
+    for (const char* q : {"sciatica", "sciatica pain", "pain sciatica"}) {
+        CAPTURE(q);
+        auto r = search(searcher, q, Grouping::section);
+        REQUIRE_FALSE(r.hits.empty());
+        CHECK(hit_ids(r).front() == "sciatica#overview");
+    }
+    // Without a name, "pain" is a word like any other.
+    CHECK(hit_ids(search(searcher, "legs pain", Grouping::section)).front() == "legs#overview");
+}

@@ -212,3 +212,13 @@ TEST_CASE("does a medicine work: the medicine's own page first, not a page that 
         CHECK(r.hits.front().article.id == "over-the-counter-pain-relievers");
     }
 }
+
+TEST_CASE("a drug-class abbreviation typed in the singular finds the class the articles name in the plural",
+          "[content][search]") {
+    // The articles write "SNRIs" and "TCAs", which the stemmer leaves as they are ("snris" is no
+    // plural of "snri" to it): the abbreviations' entries name the plurals too.
+    CHECK(first_section(search("SNRI", Grouping::section)) == "antidepressants-for-nerve-pain#snris");
+    const auto tca = search("TCA overdose", Grouping::section);
+    REQUIRE_FALSE(tca.hits.empty());
+    CHECK(tca.hits.front().article.id == "antidepressants-for-nerve-pain");
+}

@@ -36,11 +36,8 @@ bool is_question_word(std::string_view word, const std::vector<std::string>& que
         return true;
     if (!english) return false;
     if (word == "help" || word == "helps" || word == "fix" || word == "fixes" || word == "else") return true;
-    if (word == "long" || word == "much" || word == "many" || word == "often" || word == "soon") {
-        for (std::size_t i = 0; i + 1 < query_words.size(); ++i)
-            if (query_words[i] == "how" && query_words[i + 1] == word) return true;
-        return false;
-    }
+    if (word == "long" || word == "much" || word == "many" || word == "often" || word == "soon")
+        return followed_by("how", {word});
     return (word == "work" || word == "works") && (query_words.empty() || query_words.front() != "how");
 }
 

@@ -110,15 +110,16 @@ struct Searcher::Impl {
         return hit;
     }
 
-    // `text` without its function words, one line per line.
+    // Each line of `text` as the name match reads a name (name_key: no function words).
     std::string content_words(const std::string& text) {
         std::string out;
         std::size_t start = 0;
         while (start <= text.size()) {
             std::size_t end = std::min(text.find('\n', start), text.size());
-            for (const auto& t : analyzer.tokenize(std::string_view(text).substr(start, end - start)))
-                if (!is_stopword(t.word, "")) out += t.word + ' ';
-            out += "\n ";
+            std::vector<std::string> words;
+            for (auto& t : analyzer.tokenize(std::string_view(text).substr(start, end - start)))
+                words.push_back(std::move(t.word));
+            out += name_key(words) + " \n ";
             start = end + 1;
         }
         return out;
@@ -173,37 +174,44 @@ struct Searcher::Impl {
     // empty otherwise. In a query all in capitals every word looks like an abbreviation, so
     // `shouted` lets the next one be one.
     std::string joined_with_next(const std::string& text, const ParsedQuery& parsed, std::size_t i, bool shouted) {
-        if (i + 1 >= parsed.parts.size()) return {};
+        const auto gap = gap_to_next(text, parsed, i);
+        if (!gap || (parsed.parts[i + 1].abbreviation && !shouted) || gap->find_first_not_of(" -") != std::string_view::npos)
+            return {};
+        return indexed_whole(parsed, i);
+    }
+
+    // The text between part `i` and the next when both are single unquoted words; none otherwise.
+    static std::optional<std::string_view> gap_to_next(const std::string& text, const ParsedQuery& parsed, std::size_t i) {
+        if (i + 1 >= parsed.parts.size()) return std::nullopt;
         const auto& part = parsed.parts[i];
         const auto& next = parsed.parts[i + 1];
-        if (next.quoted || (next.abbreviation && !shouted) || next.words.size() != 1) return {};
-        for (std::size_t at = part.end; at < next.begin; ++at)
-            if (text[at] != ' ' && text[at] != '-') return {};
-        std::string joined = part.words[0] + next.words[0];
+        if (part.quoted || next.quoted || part.words.size() != 1 || next.words.size() != 1) return std::nullopt;
+        return std::string_view(text).substr(part.end, next.begin - part.end);
+    }
+
+    // Part `i`'s word and the next one's as one word, when the index has it; empty otherwise.
+    std::string indexed_whole(const ParsedQuery& parsed, std::size_t i) {
+        std::string joined = parsed.parts[i].words[0] + parsed.parts[i + 1].words[0];
         return db.term_exists(joined) ? joined : std::string();
     }
 
     // The index's word for part `i`, one or two letters, and the next, a number, written as one
     // ("b-12" -> "b12", "vitamin b 12" -> "vitamin b12"); empty otherwise.
     std::string joined_code(const std::string& text, const ParsedQuery& parsed, std::size_t i) {
-        if (i + 1 >= parsed.parts.size()) return {};
-        const auto& part = parsed.parts[i];
-        const auto& next = parsed.parts[i + 1];
-        if (part.quoted || next.quoted || part.words.size() != 1 || next.words.size() != 1) return {};
-        const std::string& code = part.words[0];
-        const std::string& number = next.words[0];
+        const auto gap = gap_to_next(text, parsed, i);
+        if (!gap) return {};
+        const std::string& code = parsed.parts[i].words[0];
+        const std::string& number = parsed.parts[i + 1].words[0];
         auto all = [](const std::string& w, int (*is)(int)) {
             return std::all_of(w.begin(), w.end(), [is](unsigned char c) { return is(c) != 0; });
         };
         if (code.empty() || code.size() > 2 || !all(code, std::isalpha) || number.empty() || !all(number, std::isdigit))
             return {};
         // A hyphen joins; a space only after "vitamin": "hepatitis b 12 weeks" is no B12.
-        const std::string_view between = std::string_view(text).substr(part.end, next.begin - part.end);
         const bool vitamin = i > 0 && parsed.parts[i - 1].words.size() == 1 &&
                              parsed.parts[i - 1].words[0].starts_with("vitamin");
-        if (between != "-" && !(vitamin && between.find_first_not_of(' ') == std::string_view::npos)) return {};
-        const std::string joined = code + number;
-        return db.term_exists(joined) ? joined : std::string();
+        if (*gap != "-" && !(vitamin && gap->find_first_not_of(' ') == std::string_view::npos)) return {};
+        return indexed_whole(parsed, i);
     }
 
     // `word` (folded) as a section that has it writes it, in lower case ("ciatica" -> "ciática"),

@@ -257,7 +257,8 @@ struct Searcher::Impl {
     enum class RealWords { kept, corrected };
 
     // The word one edit from `word` (a letter deleted, inserted, changed, or two swapped) that
-    // the most sections in `language` have; empty when none has one.
+    // the most sections in `language` (empty: any language) have, stopwords aside; empty when
+    // none has one.
     std::string nearest_in_language(const std::string& word, const std::string& language) {
         std::set<std::string> candidates;
         for (std::size_t i = 0; i <= word.size(); ++i) {
@@ -275,9 +276,9 @@ struct Searcher::Impl {
         std::string best;
         Xapian::doccount best_freq = 0;
         for (const auto& c : candidates) {
-            if (c == word || c.size() < 3) continue;
+            if (c == word || c.size() < 3 || is_stopword(c, "")) continue;
             const Xapian::doccount freq = text_or_search_frequency(c);
-            if (freq > best_freq && is_word_of(c, language)) {
+            if (freq > best_freq && (language.empty() || is_word_of(c, language))) {
                 best = c;
                 best_freq = freq;
             }
@@ -377,11 +378,20 @@ struct Searcher::Impl {
                 // "sciatica" in a Spanish query): a word one edit away in the query's language
                 // wins, and without one the word is left as typed ("sintoms" is no "sintomas" in
                 // "sintoms of neuropathy").
-                if (!suggestion.empty()) {
-                    const std::string& lang = language_of_query();
-                    if (!lang.empty() && !is_word_of(suggestion, lang))
-                        suggestion = nearest_in_language(word, lang);
-                }
+                const std::string& lang = language_of_query();
+                if (!suggestion.empty() && !lang.empty() && !is_word_of(suggestion, lang))
+                    suggestion = nearest_in_language(word, lang);
+            }
+            // A suggestion one edit away is one of the slips of one key the word may be, and
+            // neither the index's pick (by occurrences) nor a completion (by prefix) weighs them
+            // alike: "posherpetic", in a query of no known language, is a letter short of the
+            // Spanish "posherpética" and one from "postherpetic", in more sections. The one in
+            // the most sections of the query's language (of any, when it has none) wins. A real
+            // word keeps its completion: it is only completed.
+            if (!listed && !suggestion.empty() && one_edit_apart(word, suggestion)) {
+                if (std::string nearest = nearest_in_language(word, language_of_query());
+                    !nearest.empty() && text_or_search_frequency(nearest) > text_or_search_frequency(suggestion))
+                    suggestion = std::move(nearest);
             }
             // A stopword is no correction: "till" is a word, not a typo for "will".
             if (suggestion.empty() || suggestion == word || is_stopword(suggestion, "")) continue;

@@ -1014,6 +1014,33 @@ TEST_CASE("spelling: a typo is corrected into a word of the query's language", "
     CHECK(search(searcher, "dolor de pierma").corrected == "dolor de pierna");
 }
 
+TEST_CASE("spelling: of the words one edit away, the one in the most sections wins", "[search][spelling]") {
+    TempDir dir;
+    // "posherpética" fills one long Spanish note; "postherpetic" is in two English ones, and
+    // "neuralgia", in both languages, leaves the query's language unknown.
+    std::string spanish = "La neuralgia posherpética duele.";
+    for (int i = 0; i < 8; ++i) spanish += " La posherpética sigue.";
+    // "burning" is in three notes, "turning" eight times in one: both one edit from "hurning".
+    std::string turning = "Turning";
+    for (int i = 0; i < 8; ++i) turning += " turning";
+    index_notes(dir, {{"phn", "Postherpetic Neuralgia", "Postherpetic neuralgia follows shingles."},
+                      {"shingles", "Shingles", "Shingles can leave postherpetic neuralgia."},
+                      {"phn-es", "Neuralgia posherpética", spanish, "es"},
+                      {"feet", "Feet", "Burning feet."},
+                      {"hands", "Hands", "Burning hands."},
+                      {"skin", "Skin", "Burning skin."},
+                      {"sleep", "Sleep", turning + " in bed."}});
+    auto searcher = open_searcher(dir.path());
+    // The index alone completes "posherpetic" into the Spanish word it starts.
+    auto phn = search(searcher, "posherpetic neuralgia", Grouping::section);
+    CHECK(phn.corrected == "postherpetic neuralgia");
+    CHECK(phn.language == "en");
+    // The index's own pick counts occurrences.
+    CHECK(search(searcher, "hurning feet").corrected == "burning feet");
+    // In a query of one language, the words of that language only: "posherpetic" in Spanish.
+    CHECK(search(searcher, "la posherpetic").corrected == "la posherpética");
+}
+
 TEST_CASE("folding is the same at index, query and highlight time", "[search][analyzer]") {
     Index index;
     auto searcher = index.open();
@@ -1095,8 +1122,8 @@ TEST_CASE("total is the same exact count on every page, the number of hits paged
         for (int mask = 0; mask < 8; ++mask) {
             std::string text = "Feet at night.";
             for (int w = 0; w < 3; ++w)
-                if (mask & (1 << w)) text += std::string(" ") + words[w] + ".";
-            sections.push_back(section("s" + std::to_string(mask), "Part", SectionKind::other, text));
+                if (mask & (1 << w)) text.append(" ").append(words[w]).append(".");
+            sections.push_back(section(std::string("s") + std::to_string(mask), "Part", SectionKind::other, text));
         }
         articles.push_back(article("a" + std::to_string(a), "Article " + std::to_string(a), sections));
     }

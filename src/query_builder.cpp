@@ -134,15 +134,21 @@ Xapian::Query field_query(const QueryPart& part, const Fields& fields, const Fie
     if (part.synonyms.empty() || synonym_fields.empty())
         return loose.empty() ? typed : Xapian::Query(Xapian::Query::OP_OR, typed, loose);
     std::vector<Xapian::Query> alternatives{typed}, pointers;
-    for (const auto& s : part.synonyms)
+    // The word as typed beside its spelling correction is no equivalent the correction should
+    // be preferred to: with it alone, the correction gets no bonus over the query's other words.
+    bool equivalents = false;
+    for (const auto& s : part.synonyms) {
         (points_at_article(s) ? pointers : alternatives)
             .push_back(unit_query(s.phrase.words, synonym_fields, analyzer, languages));
+        equivalents = equivalents || (!points_at_article(s) && !s.as_typed);
+    }
     std::vector<Xapian::Query> scored;
     if (alternatives.size() == 1) {
         scored.push_back(typed);
     } else {
         scored.emplace_back(Xapian::Query::OP_SYNONYM, alternatives.begin(), alternatives.end());
-        if (bonus == ExactBonus::added) scored.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, typed, ranking.exact_bonus);
+        if (bonus == ExactBonus::added && equivalents)
+            scored.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, typed, ranking.exact_bonus);
     }
     if (!pointers.empty()) {
         Xapian::Query pointed =

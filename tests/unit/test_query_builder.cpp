@@ -288,3 +288,23 @@ TEST_CASE("cue words are read in the whole query, before function words are drop
     // "else" between the words of "what helps" belongs to the question: sciatica is what is asked about.
     CHECK(cues_of("what else helps sciatica") == Cues{{"sciatica", {false}}});
 }
+
+TEST_CASE("a spelling correction gets no exact bonus over the word as typed beside it", "[query][spelling]") {
+    // "carpal tunn" corrected to "carpal turn": the bonus would put "turn" above "carpal", and
+    // sections saying "turned" first.
+    Fixture f;
+    auto parsed = parse_query("carpal turn", f.analyzer, &f.synonyms, body_only());
+    REQUIRE(parsed.parts.size() == 2);
+    SynonymMap::Expansion typed;
+    typed.phrase.words = {"tunn"};
+    typed.as_typed = true;
+    parsed.parts[1].synonyms.push_back(typed);
+    const std::string description = build_query(parsed, f.analyzer, body_only()).get_description();
+    CAPTURE(description);
+    CHECK(description.find("(Zturn SYNONYM Ztunn)") != std::string::npos);
+    CHECK(description.find("0.25 *") == std::string::npos);
+    // With an equivalent beside it, the corrected word keeps its bonus over the equivalent.
+    auto nerve = parse_query("neuropathy", f.analyzer, &f.synonyms, body_only());
+    nerve.parts[0].synonyms.push_back(typed);
+    CHECK(build_query(nerve, f.analyzer, body_only()).get_description().find("0.25 * Zneuropathi") != std::string::npos);
+}

@@ -134,12 +134,11 @@ struct Searcher::Impl {
     // The indexed word an unknown word is the start of, when it is one: a search box is often
     // read before the word is finished, and edit distance alone answers "trigem" with "tried"
     // and "gabap" with "gabas". The word in the most sections wins, then the shorter one. Words
-    // of four letters are left to edit distance: they are more often a slip ("feat" for "feet").
-    std::string completion(const std::string& word) {
-        constexpr std::size_t kMinLength = 5;
+    // shorter than `min_length` are not completed.
+    std::string completion(const std::string& word, std::size_t min_length = 5) {
         constexpr std::size_t kMaxCandidates = 500;  // bounds the scan under a short, common start
         std::string best;
-        if (word.size() < kMinLength) return best;
+        if (word.size() < min_length) return best;
         Xapian::doccount best_freq = 0;
         std::size_t seen = 0;
         // Body words are unprefixed and lower case, so nothing else in the index starts with `word`.
@@ -381,6 +380,16 @@ struct Searcher::Impl {
                 const std::string& lang = language_of_query();
                 if (!suggestion.empty() && !lang.empty() && !is_word_of(suggestion, lang))
                     suggestion = nearest_in_language(word, lang);
+            }
+            // Four letters are as often the start of a word ("carpal tunn", "shingles vacc") as a
+            // slip: the word they start wins over a suggestion two edits away ("vacc" is no
+            // "vary"), and over one a letter away when in more sections ("tunnel", not "turn").
+            if (!listed && word.size() == 4) {
+                if (std::string started = completion(word, 4);
+                    !started.empty() &&
+                    (suggestion.empty() || !one_edit_apart(word, suggestion) ||
+                     text_or_search_frequency(started) > text_or_search_frequency(suggestion)))
+                    suggestion = std::move(started);
             }
             // A suggestion one edit away is one of the slips of one key the word may be, and
             // neither the index's pick (by occurrences) nor a completion (by prefix) weighs them

@@ -1014,6 +1014,25 @@ TEST_CASE("spelling: a typo is corrected into a word of the query's language", "
     CHECK(search(searcher, "dolor de pierma").corrected == "dolor de pierna");
 }
 
+TEST_CASE("spelling: four letters are completed unless a likelier word is one edit away", "[search][spelling]") {
+    TempDir dir;
+    index_notes(dir, {{"cts", "Carpal Tunnel", "The carpal tunnel is narrow. A tunnel of bone."},
+                      {"wrist", "Wrist", "The wrist tunnel swells."},
+                      {"turn", "Turning", "Turn the wrist."},
+                      {"vary", "Varying", "Doses vary. Times vary. Needs vary."},
+                      {"shot", "Shots", "A vaccine helps."},
+                      {"feet", "Feet", "Cold feet."},
+                      {"hands", "Hands", "Feet and hands."},
+                      {"news", "News", "A feature."}});
+    auto searcher = open_searcher(dir.path());
+    // "tunnel" (2 sections) over "turn", one edit away in 1.
+    CHECK(search(searcher, "carpal tunn").corrected == "carpal tunnel");
+    // "vary" is two edits away, however many sections have it.
+    CHECK(search(searcher, "vacc").corrected == "vaccine");
+    // "feet" is one edit away and in more sections than "feature".
+    CHECK(search(searcher, "feat").corrected == "feet");
+}
+
 TEST_CASE("spelling: of the words one edit away, the one in the most sections wins", "[search][spelling]") {
     TempDir dir;
     // "posherpética" fills one long Spanish note; "postherpetic" is in two English ones, and

@@ -87,6 +87,7 @@ int explain(const std::string& db_path, const std::string& typed, std::size_t si
     }
     const std::string text = searched_text(db_path, typed, options);
     ParsedQuery parsed = parse_query(text, analyzer, &synonyms, options);
+    drop_unfinished_letter(parsed, db);
     add_name_intent(parsed, db, options);
     QueryPlan plan = plan_query(parsed, analyzer, options);
     Xapian::Query query = plan.combined();

@@ -508,6 +508,21 @@ std::vector<bool> cue_parts(const ParsedQuery& parsed) {
     return out;
 }
 
+void drop_unfinished_letter(ParsedQuery& parsed, const Xapian::Database& db) {
+    if (parsed.parts.size() < 2) return;
+    const QueryPart& last = parsed.parts.back();
+    if (last.quoted || last.words.size() != 1 || last.words[0].size() != 1 || !last.synonyms.empty() ||
+        !std::isalpha(static_cast<unsigned char>(last.words[0][0])))
+        return;
+    const QueryPart& before = parsed.parts[parsed.parts.size() - 2];
+    if (before.words.empty()) return;
+    const std::vector<std::string> pair{before.words.back(), last.words[0]};
+    Xapian::Enquire enquire(db);
+    enquire.set_query(Xapian::Query(Xapian::Query::OP_PHRASE, pair.begin(), pair.end()));
+    enquire.set_weighting_scheme(Xapian::BoolWeight());
+    if (enquire.get_mset(0, 1).empty()) parsed.parts.pop_back();
+}
+
 void add_name_intent(ParsedQuery& parsed, const Xapian::Database& db, const QueryOptions& options) {
     if (!options.intent || parsed.parts.empty()) return;
     // With cue words ("what causes nerve pain"), the rest of the query is the thing asked about.

@@ -122,6 +122,12 @@ std::vector<bool> cue_parts(const ParsedQuery& parsed);
 // words name an article ("what causes nerve pain"), the intent is scoped to that article.
 void add_name_intent(ParsedQuery& parsed, const Xapian::Database& db, const QueryOptions& options);
 
+// A single letter ending a query of other words is mostly a word not typed yet ("trigeminal n",
+// "guillain b"), and a rare term that would outweigh the rest ("n" of "n-hexane"): its part is
+// dropped, unless the vocabulary expands it or the index has it after the word before it
+// ("hepatitis c", "vitamin d").
+void drop_unfinished_letter(ParsedQuery& parsed, const Xapian::Database& db);
+
 // One scored piece of the query: a part in one field, or a whole-query bonus. Each adds its
 // own weight where it matches (OP_OR sums them), which is what lets a score be explained.
 struct QueryComponent {

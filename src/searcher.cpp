@@ -127,6 +127,7 @@ struct Searcher::Impl {
 
     ParsedQuery parse(const std::string& text, const QueryOptions& options) {
         ParsedQuery parsed = parse_query(text, analyzer, &synonyms, options);
+        drop_unfinished_letter(parsed, db);
         add_name_intent(parsed, db, options);
         return parsed;
     }

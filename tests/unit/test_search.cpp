@@ -1014,6 +1014,26 @@ TEST_CASE("spelling: a typo is corrected into a word of the query's language", "
     CHECK(search(searcher, "dolor de pierma").corrected == "dolor de pierna");
 }
 
+TEST_CASE("a single letter ending the query is a word not typed yet, unless the index has it there", "[search]") {
+    TempDir dir;
+    index_notes(dir, {{"tn", "Trigeminal Neuralgia", "Trigeminal neuralgia is face pain."},
+                      {"toxic", "Toxic Neuropathy", "Solvents such as n-hexane damage nerves."},
+                      {"hep-c", "Hepatitis C", "Hepatitis C can damage nerves."},
+                      {"hep", "Hepatitis", "Hepatitis is an infection of the liver, also hepatitis and hepatitis."}});
+    auto searcher = open_searcher(dir.path());
+    // The rare "n" of "n-hexane" outweighed "trigeminal".
+    auto typing = search(searcher, "trigeminal n", Grouping::section);
+    REQUIRE(typing.hits.size() == 1);
+    CHECK(typing.hits.front().article.id == "tn");
+    // "c" after "hepatitis" is in the index: searched.
+    auto hep = search(searcher, "hepatitis c", Grouping::section);
+    REQUIRE_FALSE(hep.hits.empty());
+    CHECK(hep.hits.front().article.id == "hep-c");
+    // A letter alone, or inside the query, is searched as typed.
+    CHECK(search(searcher, "n").hits.size() == 1);
+    CHECK(search(searcher, "n hexane").hits.size() == 1);
+}
+
 TEST_CASE("spelling: four letters are completed unless a likelier word is one edit away", "[search][spelling]") {
     TempDir dir;
     index_notes(dir, {{"cts", "Carpal Tunnel", "The carpal tunnel is narrow. A tunnel of bone."},

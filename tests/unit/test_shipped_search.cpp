@@ -222,3 +222,14 @@ TEST_CASE("a drug-class abbreviation typed in the singular finds the class the a
     REQUIRE_FALSE(tca.hits.empty());
     CHECK(tca.hits.front().article.id == "antidepressants-for-nerve-pain");
 }
+
+TEST_CASE("diabetes beside a foot symptom finds Diabetic Neuropathy, in either order", "[content][search]") {
+    // "tingling feet" alone points at paresthesia, whose names outweighed the common "diabetes":
+    // Prediabetes' symptoms and Paresthesia came first, Diabetic Neuropathy 10th.
+    for (const char* q : {"diabetes tingling feet", "tingling feet diabetes", "diabetes numb feet"}) {
+        INFO("query \"" << q << "\"");
+        const auto r = search(q, Grouping::section);
+        REQUIRE_FALSE(r.hits.empty());
+        CHECK(r.hits.front().article.id == "diabetic-neuropathy");
+    }
+}

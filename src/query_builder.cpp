@@ -523,15 +523,14 @@ void drop_unfinished_letter(ParsedQuery& parsed, const Xapian::Database& db) {
     if (enquire.get_mset(0, 1).empty()) parsed.parts.pop_back();
 }
 
-void add_name_intent(ParsedQuery& parsed, const Xapian::Database& db, const QueryOptions& options) {
-    if (!options.intent || parsed.parts.empty()) return;
+std::vector<std::string> subject_names(const ParsedQuery& parsed, const Xapian::Database& db) {
     // With cue words ("what causes nerve pain"), the rest of the query is the thing asked about.
     const std::vector<bool> cue = cue_parts(parsed);
     std::vector<const QueryPart*> subject;
     for (std::size_t i = 0; i < parsed.parts.size(); ++i)
         if (!parsed.intent || !cue[i]) subject.push_back(&parsed.parts[i]);
-    if (subject.empty()) return;
     std::vector<std::string> names;  // XN terms of the articles the query names
+    if (subject.empty()) return names;
     auto add_if_name = [&](const std::vector<std::string>& words) {
         std::string term = name_term(words);
         if (!term.empty() && db.term_exists(term)) names.push_back(std::move(term));
@@ -556,6 +555,12 @@ void add_name_intent(ParsedQuery& parsed, const Xapian::Database& db, const Quer
                 rest.push_back(p);
         if (rest.size() == 1) add_names_of(rest);
     }
+    return names;
+}
+
+void add_name_intent(ParsedQuery& parsed, const Xapian::Database& db, const QueryOptions& options) {
+    if (!options.intent || parsed.parts.empty()) return;
+    std::vector<std::string> names = subject_names(parsed, db);
     if (names.empty()) return;
     // A bare name asks what the thing is; with cues, the kind they ask for, of that article only.
     // Unless it has no section of the kind: "can neuropathy be reversed" names Neuropathic Pain,

@@ -117,6 +117,11 @@ inline constexpr Xapian::doccount kContextArticles = 10;
 // words of "clinical trials" each), which the rest of the query is asked about.
 std::vector<bool> cue_parts(const ParsedQuery& parsed);
 
+// The XN terms of the articles the query is about: its words but for cue words ("what causes
+// nerve pain"), or one part's equivalents, as an article's title or also-called name; a name
+// with "pain" beside it counts ("sciatica pain"). Empty when the query names none.
+std::vector<std::string> subject_names(const ParsedQuery& parsed, const Xapian::Database& db);
+
 // A query that is exactly an article's name (an XN term of `db`) asks what that thing is:
 // sets the definition intent when the cue words gave none. When they gave one and the other
 // words name an article ("what causes nerve pain"), the intent is scoped to that article.

@@ -376,16 +376,26 @@ std::string guess_language(const Xapian::Database& db, const ParsedQuery& parsed
         return true;
     };
     const auto indexed = [&](const std::string& word, const std::string& lang) { return has_word_in_language(db, word, lang); };
+    // A query about articles only other languages have ("piernas inquietas", named "restless legs
+    // syndrome" by the vocabulary, has no Spanish article) is not kept to its words' language.
+    auto unless_named_elsewhere = [&](std::string language) -> std::string {
+        const std::vector<std::string> names = subject_names(parsed, db);
+        if (language.empty() || names.empty()) return language;
+        Xapian::Enquire enquire(db);
+        enquire.set_query(in_language(Xapian::Query(Xapian::Query::OP_OR, names.begin(), names.end()), language));
+        enquire.set_weighting_scheme(Xapian::BoolWeight());
+        return enquire.get_mset(0, 1).empty() ? std::string() : language;
+    };
     for (const auto& part : parsed.parts)
         for (const auto& word : part.words)
             if (!is_stopword(word, "") && db.term_exists(word) && !cast(word, indexed)) return {};
-    if (!vote.empty()) return vote;
+    if (!vote.empty()) return unless_named_elsewhere(vote);
     // No indexed word decides ("que es la siatica": "siatica" is in no section): the function
     // words of one language only ("que", "la"; "what", "the") do, when they agree.
     const auto function_word = [](const std::string& word, const std::string& lang) { return is_stopword(word, lang); };
     for (const auto& word : parsed.words)
         if (!cast(word, function_word)) return {};
-    return vote;
+    return unless_named_elsewhere(vote);
 }
 
 Xapian::BM25Weight bm25_weight(const RankingParams& r) {

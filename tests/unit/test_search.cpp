@@ -279,6 +279,36 @@ TEST_CASE("the intent context gives the asked-for kind a share of its article's 
     CHECK(score_of(with, "neuropathic-pain#overview") == Approx(score_of(without, "neuropathic-pain#overview")));
 }
 
+TEST_CASE("a query in one language about an article only another language has searches every language",
+          "[search][language]") {
+    TempDir dir;
+    Analyzer analyzer;
+    SynonymMap synonyms;
+    std::vector<Diagnostic> problems;
+    REQUIRE(synonyms.add_solr("piernas inquietas, restless legs syndrome\nciática, sciatica\n", "test.txt", analyzer,
+                              problems));
+    Article rls = article("restless-legs", "Restless Legs Syndrome",
+                          {section("overview", "Overview", SectionKind::definition, "An urge to move the legs at night.")});
+    Article sciatica = article("sciatica", "Sciatica",
+                               {section("overview", "Overview", SectionKind::definition, "Pain down the leg.")});
+    Article ciatica = article("sciatica-es", "Ciática",
+                              {section("resumen", "Resumen", SectionKind::definition,
+                                       "La ciática es un dolor que baja por las piernas, a veces inquietas de noche.")});
+    ciatica.language = "es";
+    index_articles(dir, {rls, sciatica, ciatica}, synonyms);
+    auto searcher = open_searcher(dir.path());
+    // "piernas inquietas" are Spanish words, and only the English article has the name.
+    auto legs = search(searcher, "piernas inquietas", Grouping::section);
+    CHECK(legs.language.empty());
+    REQUIRE_FALSE(legs.hits.empty());
+    CHECK(legs.hits.front().article.id == "restless-legs");
+    // A name a Spanish article has keeps the query in Spanish.
+    auto ciatica_hits = search(searcher, "ciática", Grouping::section);
+    CHECK(ciatica_hits.language == "es");
+    REQUIRE(ciatica_hits.hits.size() == 1);
+    CHECK(ciatica_hits.hits.front().article.id == "sciatica-es");
+}
+
 TEST_CASE("a section that matches only the cue words earns no intent boost", "[search][intent]") {
     TempDir dir;
     Analyzer analyzer;

@@ -12,7 +12,7 @@ const std::unordered_map<std::string_view, SectionKind>& cues() {
         // treatment
         {"treat", SectionKind::treatment}, {"treated", SectionKind::treatment},
         {"treating", SectionKind::treatment}, {"treats", SectionKind::treatment}, {"treatment", SectionKind::treatment},
-        {"treatments", SectionKind::treatment}, {"therapy", SectionKind::treatment},
+        {"treatments", SectionKind::treatment}, {"treatable", SectionKind::treatment}, {"therapy", SectionKind::treatment},
         {"therapies", SectionKind::treatment}, {"cure", SectionKind::treatment},
         {"cured", SectionKind::treatment}, {"cures", SectionKind::treatment},
         {"remedy", SectionKind::treatment}, {"remedies", SectionKind::treatment},

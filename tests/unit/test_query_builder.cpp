@@ -217,6 +217,7 @@ TEST_CASE("section intent from cue words, English and Spanish", "[query][intent]
         {"how can you tell whether it is shingles", "diagnosis"},
         {"what helps burning feet", "treatment"},
         {"what treats nerve pain", "treatment"},
+        {"is ms pain treatable", "treatment"},
         {"¿cómo se diagnostica la ciática?", "diagnosis"},
         {"¿cuánto dura la neuralgia posherpética?", "outlook"},
         {"what else helps sciatica", "treatment"},

@@ -4,6 +4,11 @@
 #include <unordered_map>
 
 namespace medsearch {
+
+bool frames_diagnosis_question(std::string_view a, std::string_view b) {
+    return (a == "saber" && b == "si") || ((a == "know" || a == "tell") && (b == "if" || b == "whether"));
+}
+
 namespace {
 
 // Cue words (folded) → kind. Specific kinds outrank the generic "what is" definition cue.
@@ -107,8 +112,7 @@ std::optional<SectionKind> two_word_cue(std::string_view a, std::string_view b) 
     if (a == "por" && b == "que") return SectionKind::causes;  // "¿por qué?", folded: why
     if ((a == "damage" || a == "damages") && (b == "nerve" || b == "nerves")) return SectionKind::causes;
     if ((a == "genetic" || a == "gene") && (b == "test" || b == "tests" || b == "testing")) return SectionKind::diagnosis;
-    if (a == "saber" && b == "si") return SectionKind::diagnosis;  // "para saber si tengo ciática"
-    if ((a == "know" || a == "tell") && (b == "if" || b == "whether")) return SectionKind::diagnosis;  // the same in English
+    if (frames_diagnosis_question(a, b)) return SectionKind::diagnosis;
     // "how common is it", "how many people have it", "¿qué tan común es?"
     if ((a == "how" && (b == "common" || b == "rare")) || (a == "many" && b == "people") ||
         (a == "tan" && (b == "comun" || b == "frecuente")))

@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "medsearch/article.hpp"
@@ -13,6 +14,10 @@ namespace medsearch {
 // `words` are folded query words in order (stopwords included: "what is" needs them). The first
 // cue decides; "how does X work" and "medicine for X" are read apart (intent.cpp).
 std::optional<SectionKind> detect_intent(const std::vector<std::string>& words);
+
+// Whether `a` followed by `b` frames a question about the diagnosis: "know if", "tell whether",
+// "saber si" ("how do I know if I have X"). A diagnosis cue, and `a` is no word to search.
+bool frames_diagnosis_question(std::string_view a, std::string_view b);
 
 // Which of `words` are cues detect_intent reads ("causes", "treated", "meaning", "clinical
 // trials"), so the rest of a query can be read as the thing it asks about.

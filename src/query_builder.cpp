@@ -22,14 +22,13 @@ namespace {
 // articles, "know" outweighed "neuropathy" and opened on a section that says "you will know".
 bool is_question_word(std::string_view word, const std::vector<std::string>& query_words, std::string_view language) {
     const bool english = language != "es", spanish = language != "en";
-    auto followed_by = [&](std::string_view first, std::initializer_list<std::string_view> next) {
+    // Whether the query has `first` followed by a word `next` accepts.
+    auto followed_by = [&](std::string_view first, auto&& next) {
         for (std::size_t i = 0; i + 1 < query_words.size(); ++i)
-            if (query_words[i] == first && std::find(next.begin(), next.end(), query_words[i + 1]) != next.end())
-                return true;
+            if (query_words[i] == first && next(query_words[i + 1])) return true;
         return false;
     };
-    if (spanish && word == "saber" && followed_by(word, {"si"})) return true;
-    if (english && (word == "know" || word == "tell") && followed_by(word, {"if", "whether"})) return true;
+    if (followed_by(word, [&](std::string_view next) { return frames_diagnosis_question(word, next); })) return true;
     if (english && word == "whether") return true;  // a function word the stopword list lacks
     if (spanish && (word == "sirve" || word == "sirven" || word == "ayuda" || word == "ayudan" ||
                     word == "funciona" || word == "funcionan"))
@@ -37,7 +36,7 @@ bool is_question_word(std::string_view word, const std::vector<std::string>& que
     if (!english) return false;
     if (word == "help" || word == "helps" || word == "fix" || word == "fixes" || word == "else") return true;
     if (word == "long" || word == "much" || word == "many" || word == "often" || word == "soon")
-        return followed_by("how", {word});
+        return followed_by("how", [&](std::string_view next) { return next == word; });
     return (word == "work" || word == "works") && (query_words.empty() || query_words.front() != "how");
 }
 

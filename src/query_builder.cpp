@@ -567,9 +567,42 @@ std::vector<std::string> subject_names(const ParsedQuery& parsed, const Xapian::
     return names;
 }
 
+namespace {
+
+// The names (XN terms) that `words` start, when they are all one article's: "guillain" starts
+// Guillain–Barré Syndrome's, "phantom limb" Phantom Limb Pain's; empty when none is, or when
+// they name several articles ("spinal").
+std::vector<std::string> names_started_by(const Xapian::Database& db, const std::vector<std::string>& words) {
+    constexpr std::size_t kMaxNames = 50;
+    const std::string start = name_term(words);
+    if (start.empty()) return {};
+    const std::string prefix = start + " ";
+    std::vector<std::string> names;
+    std::string article;
+    for (auto it = db.allterms_begin(prefix); it != db.allterms_end(prefix); ++it) {
+        if (names.size() == kMaxNames) return {};
+        const std::string of = db.get_document(*db.postlist_begin(*it)).get_value(schema::kSlotArticle);
+        if (!article.empty() && of != article) return {};
+        article = of;
+        names.push_back(*it);
+    }
+    return names;
+}
+
+}  // namespace
+
 void add_name_intent(ParsedQuery& parsed, const Xapian::Database& db, const QueryOptions& options) {
     if (!options.intent || parsed.parts.empty()) return;
     std::vector<std::string> names = subject_names(parsed, db);
+    // The first words of a name, alone, are the bare name when it can be no other.
+    if (names.empty() && !parsed.intent) {
+        std::vector<std::string> words;
+        for (const auto& part : parsed.parts) {
+            if (part.quoted) return;
+            words.insert(words.end(), part.words.begin(), part.words.end());
+        }
+        names = names_started_by(db, words);
+    }
     if (names.empty()) return;
     // A bare name asks what the thing is; with cues, the kind they ask for, of that article only.
     // Unless it has no section of the kind: "can neuropathy be reversed" names Neuropathic Pain,

@@ -279,6 +279,31 @@ TEST_CASE("the intent context gives the asked-for kind a share of its article's 
     CHECK(score_of(with, "neuropathic-pain#overview") == Approx(score_of(without, "neuropathic-pain#overview")));
 }
 
+TEST_CASE("the first words of one article's name, alone, open on its overview like the name", "[search][intent]") {
+    TempDir dir;
+    auto two_sections = [](std::string id, std::string title, std::string more) {
+        return article(std::move(id), std::move(title),
+                       {section("overview", "Overview", SectionKind::definition, "What this is, in short."),
+                        section("outlook", "Outlook", SectionKind::outlook, std::move(more))});
+    };
+    Article phantom = two_sections("phantom-limb-pain", "Phantom Limb Pain",
+                                   "Phantom pain, phantom itch and phantom sensations fade.");
+    Article injury = two_sections("spinal-cord-injury-pain", "Spinal Cord Injury Pain",
+                                  "Spinal pain after a spinal injury to the spinal cord eases.");
+    Article stimulation = two_sections("spinal-cord-stimulation", "Spinal Cord Stimulation", "A device.");
+    index_articles(dir, {phantom, injury, stimulation});
+    auto searcher = open_searcher(dir.path());
+    auto first = [&](const std::string& q) {
+        auto r = search(searcher, q, Grouping::section);
+        REQUIRE_FALSE(r.hits.empty());
+        return r.hits.front().article.id + "#" + r.hits.front().sections.front().anchor;
+    };
+    CHECK(first("phantom") == "phantom-limb-pain#overview");
+    CHECK(first("phantom limb") == "phantom-limb-pain#overview");
+    // "spinal" starts two articles' names: no bare name, the text decides.
+    CHECK(first("spinal") == "spinal-cord-injury-pain#outlook");
+}
+
 TEST_CASE("a query in one language about an article only another language has searches every language",
           "[search][language]") {
     TempDir dir;

@@ -233,3 +233,19 @@ TEST_CASE("diabetes beside a foot symptom finds Diabetic Neuropathy, in either o
         CHECK(r.hits.front().article.id == "diabetic-neuropathy");
     }
 }
+
+TEST_CASE("lay and Spanish phrasings of the search-box probe open on their article", "[content][search]") {
+    // Each opened elsewhere: on Relaxation and Sleep ("sleep"), on Sciatica's Spanish symptoms
+    // ("piernas"), on a Spanish section that mentions phantom pain in passing.
+    for (const auto& [q, id] : std::vector<std::pair<std::string, std::string>>{
+             {"what does a neurologist check", "neurological-exam"},
+             {"hands go numb when i sleep", "carpal-tunnel-syndrome"},
+             {"legs jumpy in bed can't sleep", "restless-legs-syndrome"},
+             {"piernas inquietas", "restless-legs-syndrome"},
+             {"dolor del miembro fantasma", "phantom-limb-pain"}}) {
+        INFO("query \"" << q << "\"");
+        const auto r = search(q, Grouping::section);
+        REQUIRE_FALSE(r.hits.empty());
+        CHECK(r.hits.front().article.id == id);
+    }
+}

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <iterator>
 #include <map>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -651,6 +652,48 @@ bool closes_front_matter(std::string_view line) {
     return line == "---" || line == "...";
 }
 
+// yaml-cpp 0.7 accepts a quoted scalar still open at the end of its input, so that
+// `title: 'Single quote` swallows every line after it. A document end marker after the YAML makes
+// it throw instead: the YAML spec forbids one inside a quoted scalar. The front matter cannot
+// hold one of its own, since its first "---" or "..." line closes it.
+YAML::Node load_front_matter(const std::string& yaml) { return YAML::Load(yaml + "...\n"); }
+
+struct ScalarAt {
+    YAML::Mark mark;
+    bool quoted;        // a quoted scalar has the non-specific tag "!", a plain one "?"
+    std::string where;  // "title", "topics[1]"; empty for a document of one scalar
+};
+
+// The last scalar, in document order, of `node` and what lies under it.
+void last_scalar(const YAML::Node& node, const std::string& where, std::optional<ScalarAt>& last) {
+    if (node.IsScalar()) {
+        const YAML::Mark m = node.Mark();
+        if (!last || std::pair(m.line, m.column) > std::pair(last->mark.line, last->mark.column))
+            last = ScalarAt{m, node.Tag() == "!", where};
+    } else if (node.IsSequence()) {
+        std::size_t index = 0;
+        for (const auto& item : node) last_scalar(item, where + '[' + std::to_string(index++) + ']', last);
+    } else if (node.IsMap()) {
+        for (const auto& kv : node) {
+            last_scalar(kv.first, where, last);
+            const std::string& key = kv.first.Scalar();
+            last_scalar(kv.second, where.empty() ? key : where + '.' + key, last);
+        }
+    }
+}
+
+// After load_front_matter failed on its end marker: the quoted scalar left open. yaml-cpp reads
+// the same text without the marker, and that scalar, having run to the end, is the last one.
+std::optional<ScalarAt> find_open_quote(const std::string& yaml) {
+    std::optional<ScalarAt> last;
+    try {
+        last_scalar(YAML::Load(yaml), "", last);
+    } catch (const YAML::Exception&) {
+        return std::nullopt;  // open inside a [list] or {map}: yaml-cpp reports that itself
+    }
+    return last && last->quoted && !last->mark.is_null() ? last : std::nullopt;
+}
+
 const detail::HeadingSyntax kSyntax{
     "the text before the first \"##\" heading",
     "(###) comes before any \"##\" section",
@@ -702,14 +745,22 @@ bool parse_markdown_at(std::string_view text, const std::string& path_for_messag
     const std::string yaml(text.substr(yaml_begin, lines.start(close) - yaml_begin));
     FrontMatterReader front(report, 2);
     try {
-        const YAML::Node root = YAML::Load(yaml);
+        const YAML::Node root = load_front_matter(yaml);
         front.read(root, a, id_line);
     } catch (const YAML::Exception& e) {
-        // An error found at the end of the YAML (an unclosed bracket) is at the closing "---".
-        const std::size_t line = e.mark.is_null() || e.mark.line < 0
-                                     ? 1
-                                     : std::min(close, 2 + static_cast<std::size_t>(e.mark.line));
-        report(line, "YAML syntax error: " + e.msg);
+        const auto open = e.msg == YAML::ErrorMsg::DOC_IN_SCALAR ? find_open_quote(yaml) : std::nullopt;
+        if (open) {
+            report(2 + static_cast<std::size_t>(open->mark.line),
+                   "unterminated quoted value" +
+                       (open->where.empty() ? "" : " in " + in_quotes(open->where)) +
+                       " (no closing quote before the end of the front matter)");
+        } else {
+            // An error found at the end of the YAML (an unclosed bracket) is at the closing "---".
+            const std::size_t line = e.mark.is_null() || e.mark.line < 0
+                                         ? 1
+                                         : std::min(close, 2 + static_cast<std::size_t>(e.mark.line));
+            report(line, "YAML syntax error: " + e.msg);
+        }
     }
 
     // The body is checked even when the front matter is broken, to report everything at once.

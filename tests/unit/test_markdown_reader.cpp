@@ -320,6 +320,40 @@ TEST_CASE("problems are reported with their line in the file", "[markdown]") {
     CHECK(p.problems[0].line == line);
 }
 
+// yaml-cpp 0.7 closes a quoted scalar left open at the end of its input: `title: 'Single quote`
+// took in the lines after it ("Single quote language: es audience: clinicians") and the article
+// was indexed in English.
+TEST_CASE("an unterminated quoted value in the front matter is an error on its line", "[markdown]") {
+    auto [text, line, message] = GENERATE(table<std::string, std::size_t, std::string>({
+        {"---\nid: sq\ntitle: 'Single quote\nlanguage: es\naudience: clinicians\n---\n\n"
+         "## Overview\n\nText.\n",
+         3, "unterminated quoted value in \"title\" (no closing quote before the end of the front matter)"},
+        {"---\nid: a\ntitle: \"Double quote\n---\n## O\n\nT.\n", 3,
+         "unterminated quoted value in \"title\" (no closing quote before the end of the front matter)"},
+        {"---\nid: a\ntitle: A\ntopics:\n  - pain\n  - 'nerves\n\n...\n## O\n\nT.\n", 6,
+         "unterminated quoted value in \"topics[1]\" (no closing quote before the end of the front matter)"},
+        {"---\nid: a\ntitle: A\nsearches:\n  o: [fine]\n  p:\n    - \"what \\\"helps\\\"\n---\n## O\n\nT.\n", 7,
+         "unterminated quoted value in \"searches.p[0]\" (no closing quote before the end of the front matter)"},
+        {"---\nid: a\ntitle: 'It''s open\n---\n## O\n\nT.\n", 3,
+         "unterminated quoted value in \"title\" (no closing quote before the end of the front matter)"},
+    }));
+    INFO("text: " << text);
+    const Parsed p = parse(text);
+    CHECK_FALSE(p.ok);
+    CHECK(lines_and_messages(p.problems) == std::vector<std::string>{std::to_string(line) + ": " + message});
+}
+
+TEST_CASE("a quoted front matter value closed on a later line is one value", "[markdown]") {
+    const Parsed p = parse(
+        "---\nid: a\ntitle: 'Single quote,\n  on two lines'\nlanguage: es\n"
+        "also_called: [\"one\n  name\", other]\n---\n## O\n\nT.\n");
+    INFO(Catch::Detail::stringify(lines_and_messages(p.problems)));
+    REQUIRE(p.ok);
+    CHECK(p.article.title == "Single quote, on two lines");
+    CHECK(p.article.language == "es");
+    CHECK(p.article.also_called == std::vector<std::string>{"one name", "other"});
+}
+
 TEST_CASE("every problem of a file is reported, in line order", "[markdown]") {
     SECTION("front matter fields") {
         const Parsed p = read("bad-fields.md");

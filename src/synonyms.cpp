@@ -202,6 +202,12 @@ bool SynonymMap::add_path(const std::filesystem::path& path, Analyzer& analyzer,
             problems.push_back(Diagnostic{path.string(), 0, "cannot list directory: " + ec.message()});
             return false;
         }
+        // Most likely the wrong directory (the corpus's): read as it is, it would replace the
+        // whole vocabulary with nothing. Clearing it is --no-synonyms' job.
+        if (files.empty()) {
+            problems.push_back(Diagnostic{path.string(), 0, "no .txt or .tsv synonym files in the directory"});
+            return false;
+        }
     } else if (fs::exists(path, ec)) {
         files.push_back(path);
     } else {

@@ -36,7 +36,8 @@ public:
                   std::vector<Diagnostic>& problems);
     bool add_tsv(std::string_view text, const std::string& path, Analyzer& analyzer,
                  std::vector<Diagnostic>& problems);
-    // A file (.txt: Solr, .tsv: TSV) or a directory (every .txt and .tsv in it, sorted).
+    // A file (.txt: Solr, .tsv: TSV) or a directory (every .txt and .tsv in it, sorted; a
+    // directory without any is a problem).
     bool add_path(const std::filesystem::path& path, Analyzer& analyzer,
                   std::vector<Diagnostic>& problems);
 

@@ -224,6 +224,25 @@ TEST_CASE("indexer: a run without --synonyms keeps the stored vocabulary; --no-s
     CHECK(rules() == 0);
 }
 
+// A --synonyms directory with no synonym files in it (the corpus, by mistake) published a build
+// with 0 rules, wiping the vocabulary.
+TEST_CASE("indexer: a --synonyms directory without synonym files exits 1 and publishes nothing", "[e2e][indexer]") {
+    TempDir tmp;
+    auto db = tmp.path() / "db";
+    REQUIRE(indexer(tmp, {"--db", db.string(), "-q", "--synonyms", kSynonyms.string(), kCorpus.string()}).status == 0);
+    const auto stub = slurp(db / "XAPIANDB");
+
+    fs::create_directories(tmp.path() / "empty");
+    for (const fs::path& dir : {kCorpus, tmp.path() / "empty"}) {
+        CAPTURE(dir);
+        auto r = indexer(tmp, {"--db", db.string(), "-q", "--full", "--synonyms", dir.string(), kCorpus.string()});
+        CHECK(r.status == 1);
+        CHECK(contains(r.err, dir.string() + ": no .txt or .tsv synonym files in the directory\n"));
+        CHECK(contains(r.err, "nothing published"));
+        CHECK(slurp(db / "XAPIANDB") == stub);
+    }
+}
+
 TEST_CASE("indexer: --dry-run prints the plan by id and changes nothing", "[e2e][indexer]") {
     TempDir tmp;
     auto db = (tmp.path() / "db").string();

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdio>
 #include <memory>
 #include <utility>
 
@@ -252,6 +253,12 @@ std::size_t find_invalid_utf8(std::string_view text) noexcept {
         i += len;
     }
     return std::string_view::npos;
+}
+
+std::string invalid_utf8_message(unsigned char byte, std::size_t column) {
+    char hex[8];
+    std::snprintf(hex, sizeof hex, "0x%02X", byte);
+    return std::string("invalid UTF-8 (byte ") + hex + " at column " + std::to_string(column) + ")";
 }
 
 std::string_view trim(std::string_view text) noexcept {

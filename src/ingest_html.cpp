@@ -5,7 +5,6 @@
 #include <cerrno>
 #include <charconv>
 #include <cstdint>
-#include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <iterator>
@@ -860,10 +859,7 @@ bool parse_html(std::string_view html, const std::string& path_for_messages, Art
 
     if (const std::size_t bad = detail::find_invalid_utf8(html); bad != std::string_view::npos) {
         const auto [line, column] = line_and_column(html, bad);
-        char byte[8];
-        std::snprintf(byte, sizeof byte, "0x%02X", static_cast<unsigned char>(html[bad]));
-        report(line, std::string("invalid UTF-8 (byte ") + byte + " at column " +
-                         std::to_string(column) + ")");
+        report(line, detail::invalid_utf8_message(static_cast<unsigned char>(html[bad]), column));
         return false;
     }
     if (detail::trim(html).empty()) {

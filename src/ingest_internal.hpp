@@ -24,6 +24,9 @@ inline constexpr std::string_view kHeadingPathSeparator = " \u203A ";  // "Treat
 // Offset of the first byte that is not part of well-formed UTF-8 (overlong forms, surrogates
 // and code points above U+10FFFF are ill-formed), or std::string_view::npos.
 std::size_t find_invalid_utf8(std::string_view text) noexcept;
+// What every reader says of that byte: "invalid UTF-8 (byte 0xE1 at column 13)", the column
+// 1-based, in bytes.
+std::string invalid_utf8_message(unsigned char byte, std::size_t column);
 
 // Leading and trailing ASCII whitespace removed.
 std::string_view trim(std::string_view text) noexcept;

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdint>
-#include <cstdio>
 #include <cstring>
 #include <exception>
 #include <fstream>
@@ -717,10 +716,8 @@ bool parse_markdown_at(std::string_view text, const std::string& path_for_messag
     const Lines lines(text);
     if (const std::size_t bad = find_invalid_utf8(text); bad != std::string_view::npos) {
         const std::size_t line = lines.line_of(bad);
-        char byte[8];
-        std::snprintf(byte, sizeof byte, "0x%02X", static_cast<unsigned char>(text[bad]));
-        report(line, std::string("invalid UTF-8 (byte ") + byte + " at column " +
-                         std::to_string(bad - lines.start(line) + 1) + ")");
+        report(line, detail::invalid_utf8_message(static_cast<unsigned char>(text[bad]),
+                                                  bad - lines.start(line) + 1));
         return false;
     }
     if (trim(text).empty()) {

@@ -4,7 +4,10 @@
 
 #include <algorithm>
 #include <fstream>
+#include <optional>
 #include <sstream>
+
+#include "ingest_internal.hpp"
 
 namespace medsearch {
 namespace {
@@ -24,6 +27,13 @@ std::string_view strip_comment(std::string_view line) {
             return line.substr(0, i);
     }
     return line;
+}
+
+// The problem of a line that is not UTF-8, as the article readers word it; nothing when it is.
+std::optional<std::string> utf8_problem(std::string_view line) {
+    const std::size_t bad = detail::find_invalid_utf8(line);
+    if (bad == std::string_view::npos) return std::nullopt;
+    return detail::invalid_utf8_message(static_cast<unsigned char>(line[bad]), bad + 1);
 }
 
 // Splits on unescaped commas; "\," is a literal comma (Solr's escape).
@@ -115,6 +125,11 @@ bool SynonymMap::add_solr(std::string_view text, const std::string& path, Analyz
         std::string_view raw = text.substr(pos, nl == std::string_view::npos ? text.size() - pos : nl - pos);
         pos = nl == std::string_view::npos ? text.size() + 1 : nl + 1;
         ++line_no;
+        // Checked before anything else: the analyzer would read a stray byte as a word break.
+        if (auto problem = utf8_problem(raw)) {
+            fail(std::move(*problem));
+            continue;
+        }
         std::string_view line = trim(strip_comment(raw));
         if (line.empty()) continue;
 
@@ -165,6 +180,11 @@ bool SynonymMap::add_tsv(std::string_view text, const std::string& path, Analyze
         std::string_view line = text.substr(pos, nl == std::string_view::npos ? text.size() - pos : nl - pos);
         pos = nl == std::string_view::npos ? text.size() + 1 : nl + 1;
         ++line_no;
+        if (auto problem = utf8_problem(line)) {
+            problems.push_back(Diagnostic{path, line_no, std::move(*problem)});
+            ok = false;
+            continue;
+        }
         if (trim(line).empty() || trim(line)[0] == '#') continue;
         SynonymRule rule;
         rule.origin = path + ":" + std::to_string(line_no);

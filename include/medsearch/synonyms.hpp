@@ -30,7 +30,8 @@ struct SynonymRule {
 // Immutable after loading; safe to share between threads for reading.
 class SynonymMap {
 public:
-    // Parse and add rules. Problems are appended as `path:line: message`; bad lines are skipped.
+    // Parse and add rules. Problems (invalid UTF-8 among them) are appended as
+    // `path:line: message`; bad lines are skipped.
     // Returns false if any line was bad.
     bool add_solr(std::string_view text, const std::string& path, Analyzer& analyzer,
                   std::vector<Diagnostic>& problems);

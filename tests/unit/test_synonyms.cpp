@@ -89,6 +89,21 @@ TEST_CASE("bad Solr lines are reported with their line numbers and skipped", "[s
     CHECK(map.rule_count() == 1);  // the good line survived
 }
 
+// A Latin-1 'á' ("neurop\xE1tico") was read as a word break: "dolor neurop tico" was a synonym.
+TEST_CASE("a synonym line that is not UTF-8 is reported like an article's and skipped", "[synonyms]") {
+    Analyzer a;
+    SynonymMap map;
+    std::vector<Diagnostic> problems;
+    CHECK_FALSE(map.add_solr("neuropathy, nerve pain\ndolor neurop\xE1tico, neuralgia\n", "es.txt", a, problems));
+    CHECK_FALSE(map.add_tsv("good\tfine\n# comment \xFF\n", "sets.tsv", a, problems));
+    std::vector<std::string> texts;
+    for (const auto& d : problems) texts.push_back(format_diagnostic(d));
+    CHECK(texts == std::vector<std::string>{"es.txt:2: invalid UTF-8 (byte 0xE1 at column 13)",
+                                            "sets.tsv:2: invalid UTF-8 (byte 0xFF at column 11)"});
+    CHECK(map.rule_count() == 2);  // the good lines
+    CHECK(expansions(map, {"neuralgia"}).empty());
+}
+
 TEST_CASE("TSV sets: one equivalence set a line, tab-separated", "[synonyms]") {
     Analyzer a;
     SynonymMap map;

@@ -15,9 +15,11 @@
 #include <boost/program_options.hpp>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <optional>
@@ -219,8 +221,8 @@ nlohmann::json report_json(const ReindexReport& r, const Options& options, int c
     };
 }
 
-bool write_report(const fs::path& path, const nlohmann::json& j) {
-    std::ofstream out(path, std::ios::trunc);
+// `out`: the --report file, opened by main before the run; `path` names it in the message.
+bool write_report(std::ofstream& out, const fs::path& path, const nlohmann::json& j) {
     out << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
     out.flush();
     if (!out) {
@@ -252,7 +254,7 @@ std::string plan_counts(const ReindexPlan& p, bool has_live) {
     return s;
 }
 
-int run_rollback(const Options& options) {
+int run_rollback(const Options& options, std::ofstream& report) {
     auto rolled = rollback(options.db);
     int code = kOk;
     nlohmann::json j;
@@ -270,11 +272,11 @@ int run_rollback(const Options& options) {
     }
     j["exit_code"] = code;
     j["index"] = options.db.string();
-    if (!options.report.empty() && !write_report(options.report, j)) return code == kOk ? kInternal : code;
+    if (report.is_open() && !write_report(report, options.report, j)) return code == kOk ? kInternal : code;
     return code;
 }
 
-int run(const Options& options) {
+int run(const Options& options, std::ofstream& report) {
     ReindexOptions reindex_options;
     reindex_options.mode = options.full ? ReindexMode::full : ReindexMode::incremental;
     reindex_options.missing = options.keep_missing ? MissingArticles::keep : MissingArticles::remove;
@@ -319,7 +321,7 @@ int run(const Options& options) {
             std::cerr << "medsearch-index: " << r.message << '\n';
             break;
     }
-    if (!options.report.empty() && !write_report(options.report, report_json(r, options, code)))
+    if (report.is_open() && !write_report(report, options.report, report_json(r, options, code)))
         return code == kOk ? kInternal : code;
     return code;
 }
@@ -392,15 +394,24 @@ int main(int argc, char** argv) try {
             options.skip_invalid || !options.canaries.empty() || !options.synonyms.empty() ||
             options.no_synonyms)
             return usage_error("--rollback takes only --db, --report and --quiet", visible);
-        return run_rollback(options);
+    } else {
+        if (options.inputs.empty()) return usage_error("at least one INPUT file or directory is required", visible);
+        if (options.no_synonyms && !options.synonyms.empty())
+            return usage_error("--no-synonyms cannot be combined with --synonyms", visible);
+        if (options.full && options.keep_missing)
+            return usage_error(
+                "--keep-missing cannot be combined with --full (a full rebuild holds exactly the batch)", visible);
     }
-    if (options.inputs.empty()) return usage_error("at least one INPUT file or directory is required", visible);
-    if (options.no_synonyms && !options.synonyms.empty())
-        return usage_error("--no-synonyms cannot be combined with --synonyms", visible);
-    if (options.full && options.keep_missing)
-        return usage_error("--keep-missing cannot be combined with --full (a full rebuild holds exactly the batch)",
-                           visible);
-    return run(options);
+    // Opened now, once the flags are known to be good: a report that cannot be written (a
+    // directory, a read-only file) must stop the run before it publishes or rolls back.
+    std::ofstream report;
+    if (!options.report.empty()) {
+        report.open(options.report, std::ios::trunc);
+        if (!report.is_open())
+            return usage_error("--report " + options.report.string() + ": cannot write (" + std::strerror(errno) + ")",
+                               visible);
+    }
+    return options.rollback ? run_rollback(options, report) : run(options, report);
 } catch (const std::exception& e) {
     std::cerr << "medsearch-index: internal error: " << e.what() << '\n';
     return kInternal;

@@ -156,7 +156,7 @@ TEST_CASE("indexer: --help documents the flags and exit codes", "[e2e][indexer]"
 }
 
 TEST_CASE("indexer: usage errors exit 2", "[e2e][indexer]") {
-    auto which = GENERATE(range(0, 7));
+    auto which = GENERATE(range(0, 9));
     TempDir tmp;
     auto db = (tmp.path() / "db").string();
     const std::vector<std::vector<std::string>> cases = {
@@ -167,6 +167,9 @@ TEST_CASE("indexer: usage errors exit 2", "[e2e][indexer]") {
         {"--db", db, "--no-such-flag", kCorpus.string()},
         {"--db", db, "--report", (tmp.path() / "missing" / "r.json").string(), kCorpus.string()},
         {"--db", db, "--no-synonyms", "--synonyms", kSynonyms.string(), kCorpus.string()},  // contradictory
+        // A report that cannot be written: the index was published (or rolled back), then exit 4.
+        {"--db", db, "--report", tmp.path().string(), kCorpus.string()},
+        {"--db", db, "--rollback", "--report", tmp.path().string()},
     };
     CAPTURE(which);
     auto r = indexer(tmp, cases.at(std::size_t(which)));

@@ -269,6 +269,29 @@ bool is_article_root(const GumboElement& e) {
 // What the furniture test serves: the article's text (and title), or its date.
 enum class Purpose { text, date };
 
+// Whether an inline style hides the element: "display: none" or "visibility: hidden", in any
+// case or spacing, "!important" or not; of two declarations of a property the later one counts.
+// A child could make itself visible again ("visibility: visible"); exported articles do not, and
+// the element goes whole, as one with the hidden attribute does.
+bool hidden_by_style(std::string_view style) {
+    bool display_none = false;
+    bool visibility_hidden = false;
+    std::size_t pos = 0;
+    while (pos < style.size()) {
+        const std::size_t end = std::min(style.find(';', pos), style.size());
+        const std::string_view declaration = style.substr(pos, end - pos);
+        pos = end + 1;
+        const std::size_t colon = declaration.find(':');
+        if (colon == std::string_view::npos) continue;
+        const std::string_view property = detail::trim(declaration.substr(0, colon));
+        std::string_view value = declaration.substr(colon + 1);
+        value = detail::trim(value.substr(0, value.find('!')));  // npos: the whole value
+        if (iequals(property, "display")) display_none = iequals(value, "none");
+        if (iequals(property, "visibility")) visibility_hidden = iequals(value, "hidden");
+    }
+    return display_none || visibility_hidden;
+}
+
 // The page around the article: never its text. A <header> or <footer> inside <main> or
 // <article> belongs to the article: its header (the <h1>, a standfirst) is kept; its footer
 // (byline, "last reviewed", share buttons) only for the date.
@@ -291,6 +314,7 @@ bool is_furniture(const GumboElement& e, bool in_article, Purpose purpose) {
     if (iequals(attribute_or_empty(e, "role"), "navigation")) return true;
     if (iequals(attribute_or_empty(e, "aria-hidden"), "true")) return true;
     if (attribute(e, "hidden") != nullptr) return true;
+    if (hidden_by_style(attribute_or_empty(e, "style"))) return true;
     const std::string_view classes = attribute_or_empty(e, "class");
     return contains_ignoring_case(classes, "breadcrumb") ||
            contains_ignoring_case(classes, "cookie");

@@ -39,8 +39,9 @@ bool parse_markdown(std::string_view text, const std::string& path_for_messages,
 // comma-separated), <meta name="medsearch:updated"> or else the first date in a
 // <time datetime> the date. The text is that of <main>, else <article>, else <body>, without
 // the page's furniture: script, style, noscript, template, nav, aside, form, button, iframe,
-// svg, math, media, elements with role="navigation", aria-hidden="true", hidden or a class
-// containing "breadcrumb" or "cookie", and <header>/<footer> (except the article's own
+// svg, math, media, elements with role="navigation", aria-hidden="true", hidden, an inline
+// style with display: none or visibility: hidden, or a class containing "breadcrumb" or
+// "cookie", and <header>/<footer> (except the article's own
 // <header>, inside <main> or <article>). Sections start at <h2> and sub-sections at <h3>, as
 // `##` and `###` do in Markdown (intro, heading paths, kinds, grouping <h2>s); a heading's id
 // attribute is its anchor, else a slug of its text. Problems (no title, no sections, bad or

@@ -276,6 +276,33 @@ TEST_CASE("page furniture is left out", "[html]") {
     CHECK(p.article.sections[0].text == "Kept text.");
 }
 
+// Only the hidden attribute was dropped: text a CMS hid with an inline style (a collapsed
+// answer's duplicate, an editor's note) was indexed and shown in snippets.
+TEST_CASE("elements hidden by an inline style are left out", "[html]") {
+    auto [style, hidden] = GENERATE(table<std::string, bool>({
+        {"display:none", true},
+        {"display: none", true},
+        {" DISPLAY : None ; color: red", true},
+        {"color: red;display:none !important", true},
+        {"visibility:hidden", true},
+        {"Visibility: HIDDEN;", true},
+        {"display: block; visibility: hidden", true},
+        {"display: none; display: block", false},  // the later declaration counts
+        {"display: block", false},
+        {"visibility: visible", false},
+        {"display: inline-block", false},
+        {"--display: none", false},
+        {"", false},
+    }));
+    INFO("style=\"" << style << "\"");
+    const Parsed p = parse(page("<main><h2>Section</h2><p>Kept <span style=\"" + style +
+                                "\">hidden words</span> text.</p></main>"));
+    INFO(Catch::Detail::stringify(lines_and_messages(p.problems)));
+    REQUIRE(p.ok);
+    REQUIRE(p.article.sections.size() == 1);
+    CHECK(p.article.sections[0].text == (hidden ? "Kept text." : "Kept hidden words text."));
+}
+
 TEST_CASE("where the article is: <main>, <article>, else <body>", "[html]") {
     SECTION("text outside <main> is not the article's") {
         const Parsed p = parse(page(

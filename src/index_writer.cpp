@@ -83,8 +83,8 @@ double seconds_since(Clock::time_point start) {
     return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-std::string utc_stamp(const char* format) {
-    std::time_t t = std::time(nullptr);
+std::string utc_stamp(const char* format, std::chrono::system_clock::time_point when) {
+    const std::time_t t = std::chrono::system_clock::to_time_t(when);
     std::tm tm{};
     gmtime_r(&t, &tm);
     char buf[64];
@@ -328,13 +328,16 @@ private:
 };
 
 // A fresh build directory name. Names sort by creation time; the pid and a counter keep two
-// builds of one millisecond apart.
+// builds of one millisecond apart. The seconds and the milliseconds come from one reading of
+// the clock: two readings could straddle a second (…00.999 read, then …01), and the name, a
+// second late, sorted after the next run's.
 std::string new_build_name(const fs::path& dir) {
-    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                  std::chrono::system_clock::now().time_since_epoch()).count() % 1000;
+    const auto now = std::chrono::system_clock::now();
+    const auto second = std::chrono::floor<std::chrono::seconds>(now);
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now - second).count();
     char suffix[32];
     std::snprintf(suffix, sizeof suffix, "%03d-%d", int(ms), int(::getpid()));
-    std::string base = std::string(kBuildPrefix) + utc_stamp("%Y%m%dT%H%M%S") + suffix;
+    std::string base = std::string(kBuildPrefix) + utc_stamp("%Y%m%dT%H%M%S", second) + suffix;
     std::string name = base;
     std::error_code ec;
     for (int n = 2; fs::exists(dir / name, ec); ++n) name = base + "-" + std::to_string(n);
@@ -660,7 +663,7 @@ void set_flush_threshold(std::size_t n) {
 std::string build_metadata(const std::string& build, const std::string& previous, const char* mode,
                            std::size_t articles, std::size_t sections, std::size_t rules) {
     nlohmann::json j = {{"build", build},       {"previous", previous},
-                        {"published", utc_stamp("%Y-%m-%dT%H:%M:%SZ")},
+                        {"published", utc_stamp("%Y-%m-%dT%H:%M:%SZ", std::chrono::system_clock::now())},
                         {"mode", mode},         {"format", kIndexFormat},
                         {"articles", articles}, {"sections", sections},
                         {"synonym_rules", rules}};

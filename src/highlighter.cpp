@@ -44,7 +44,7 @@ Highlighter::Highlighter(const ParsedQuery& query, Analyzer& analyzer, const std
                 if (std::find(part.spelled.begin(), part.spelled.end(), w) != part.spelled.end()) return "spelling";
             return nullptr;
         };
-        alternatives_.push_back(Alternative{p, part.words, spelled(part.words)});
+        alternatives_.push_back(Alternative{p, part.words, spelled(part.words), expands_as_abbreviation(part)});
         for (const auto& s : part.synonyms)
             alternatives_.push_back(
                 Alternative{p, s.phrase.words, s.as_typed ? nullptr : s.abbreviation ? "abbreviation" : "synonym"});
@@ -118,6 +118,7 @@ std::vector<Highlighter::Found> Highlighter::match(const std::vector<Token>& tok
             for (std::size_t a : single_words_with_stem(stem_of(tokens[i].word, language))) {
                 const auto& alt = alternatives_[a];
                 bool exact = alt.words[0] == tokens[i].word;
+                if (alt.as_written && !exact) continue;
                 if (!hit || (!alt.via && hit->via) || exact) {
                     hit = &alt;
                     via = alt.via ? alt.via : (exact ? "text" : "stem");

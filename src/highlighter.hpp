@@ -35,6 +35,7 @@ private:
         std::size_t part;                // index into the query's parts
         std::vector<std::string> words;  // folded
         const char* via;                 // "synonym", "abbreviation", "spelling" (a corrected word); null: as typed
+        bool as_written = false;         // an abbreviation: its own word only, not another of its stem
     };
     struct Found {
         std::size_t first_token, last_token, part;

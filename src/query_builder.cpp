@@ -63,14 +63,20 @@ std::vector<Segment> split_quotes(std::string_view text) {
 
 using Fields = std::vector<std::string_view>;  // term prefixes of schema.hpp
 
+// A word is searched by its stem, but an abbreviation as written: lower-cased and stemmed, "TENS"
+// would find "ten" and "tense", "CTS" a "CT" scan.
+enum class Stemming { stemmed, as_written };
+
 // A word or phrase in the given fields. Several fields form one OP_SYNONYM: one BM25 term whose
 // wdf adds up over the fields and whose IDF is that of their union (the idea of BM25F), so a
 // heading found in one section, or a title repeated in every section of its article, cannot
 // outweigh the text by its rarity alone.
 Xapian::Query unit_query(const std::vector<std::string>& words, const Fields& fields, Analyzer& analyzer,
-                         const std::vector<std::string>& languages) {
+                         const std::vector<std::string>& languages, Stemming stemming = Stemming::stemmed) {
     std::vector<Xapian::Query> alternatives;
-    if (words.size() == 1) {
+    if (words.size() == 1 && stemming == Stemming::as_written) {
+        for (auto prefix : fields) alternatives.emplace_back(std::string(prefix) + words[0]);
+    } else if (words.size() == 1) {
         std::vector<std::string> stems;
         for (auto prefix : fields) {
             for (const auto& lang : languages) {
@@ -128,7 +134,8 @@ double loose_weight(const QueryPart& part, const RankingParams& ranking) {
 Xapian::Query field_query(const QueryPart& part, const Fields& fields, const Fields& synonym_fields,
                           Analyzer& analyzer, const std::vector<std::string>& languages, const RankingParams& ranking,
                           ExactBonus bonus = ExactBonus::added, const std::vector<bool>& cue = {}) {
-    Xapian::Query typed = unit_query(part.words, fields, analyzer, languages);
+    Xapian::Query typed = unit_query(part.words, fields, analyzer, languages,
+                                     expands_as_abbreviation(part) ? Stemming::as_written : Stemming::stemmed);
     Xapian::Query loose = loose_words(part, fields, analyzer, languages, loose_weight(part, ranking), cue);
     if (part.synonyms.empty() || synonym_fields.empty())
         return loose.empty() ? typed : Xapian::Query(Xapian::Query::OP_OR, typed, loose);
@@ -261,6 +268,11 @@ std::string name_term(const std::vector<std::string>& words) {
     const std::string key = name_key(words);
     if (key.empty() || key.size() > 200) return {};
     return std::string(schema::kNamePrefix) + key;
+}
+
+bool expands_as_abbreviation(const QueryPart& part) {
+    return part.abbreviation && std::any_of(part.synonyms.begin(), part.synonyms.end(),
+                                            [](const SynonymMap::Expansion& s) { return s.abbreviation; });
 }
 
 ParsedQuery parse_query(std::string_view text, Analyzer& analyzer, const SynonymMap* synonyms,

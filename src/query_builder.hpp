@@ -52,6 +52,11 @@ struct ParsedQuery {
     bool empty() const noexcept { return parts.empty(); }
 };
 
+// A word typed in capitals that the vocabulary expands as an abbreviation ("TENS", "CTS"): it is
+// matched as written, never by its stem. A query all in capitals marks every word `abbreviation`;
+// those the vocabulary does not expand are words.
+bool expands_as_abbreviation(const QueryPart& part);
+
 // Longest synonym entries win, left to right; quoted text stays one phrase; stopwords are dropped
 // unless they are all there is. `synonyms` may be null.
 ParsedQuery parse_query(std::string_view text, Analyzer& analyzer, const SynonymMap* synonyms,

@@ -763,6 +763,30 @@ TEST_CASE("abbreviations expand only when typed in capitals, and say so", "[sear
     CHECK(lower.corrected != "multiple sclerosis");
 }
 
+TEST_CASE("an abbreviation is matched as written, never by its stem", "[search][abbreviations]") {
+    TempDir dir;
+    Analyzer analyzer;
+    SynonymMap synonyms;
+    std::vector<Diagnostic> problems;
+    REQUIRE(synonyms.add_solr("TENS => transcutaneous electrical nerve stimulation\n", "test.txt", analyzer, problems));
+    index_articles(dir,
+                   {article("tens", "Nerve Stimulation",
+                            {section("overview", "Overview", SectionKind::definition,
+                                     "A TENS unit sends mild current through the skin.")}),
+                    article("shingles", "Shingles",
+                            {section("outlook", "Outlook", SectionKind::outlook,
+                                     "The rash heals in about ten days; tense muscles relax.")})},
+                   synonyms);
+    auto searcher = open_searcher(dir.path());
+    // Stemmed, "tens" is "ten", and "tense" shares it: the shingles note came back, marked.
+    auto r = search(searcher, "TENS", Grouping::section);
+    REQUIRE(r.hits.size() == 1);
+    CHECK(r.hits.front().article.id == "tens");
+    CHECK(r.hits.front().sections.front().snippet_html.find("<mark>TENS</mark>") != std::string::npos);
+    // In lower case it is a word, stemmed as any other.
+    CHECK(search(searcher, "tens", Grouping::section).hits.size() == 2);
+}
+
 TEST_CASE("spelling: an unknown word is corrected and explained, known words and abbreviations never", "[search][spelling]") {
     Index index;
     auto searcher = index.open();

@@ -89,24 +89,31 @@ struct Searcher::Impl {
         hit.snippet_html = std::move(h.snippet_html);
         hit.matched = std::move(h.matched);
         if (marks) *marks = h.marks;
-        // The explanation must not be empty when the hit came through the heading or title.
-        if (hit.matched.empty()) hit.matched = highlighter.find(hit.heading, stored.article.language);
-        if (hit.matched.empty()) {
-            std::string names = stored.article.title;
-            for (const auto& n : stored.article.also_called) names += " \n " + n;
-            hit.matched = highlighter.find(names, stored.article.language);
-            // Names match without their function words ("pins needles": "pins and needles").
-            if (hit.matched.empty()) hit.matched = highlighter.find(content_words(names), stored.article.language);
-            for (auto& m : hit.matched)
-                if (m.via == "text") m.via = "name";
-        }
-        // Found through what people type for the section, none of it in its text: say so.
-        if (hit.matched.empty() && !stored.section.searches.empty()) {
-            std::string searches;
-            for (const auto& s : stored.section.searches) searches += s + " \n ";
-            hit.matched = highlighter.find(searches, stored.article.language);
-            for (auto& m : hit.matched) m.via = "searches";
-        }
+        // Each query part the text leaves out is explained by the first place that has it: the
+        // heading, then the article's names, then what people type for the section ("emg test":
+        // "test" in the text, "EMG" in the names). A match in the names or the searches says so,
+        // whatever the word's relation to the query: the term is there, not in the section.
+        std::set<std::string> explained;
+        for (const auto& m : hit.matched) explained.insert(m.query);
+        auto add_unexplained = [&](std::vector<MatchInfo> found, const char* via) {
+            std::set<std::string> now;
+            for (auto& m : found) {
+                if (explained.count(m.query)) continue;
+                if (via) m.via = via;
+                now.insert(m.query);
+                hit.matched.push_back(std::move(m));
+            }
+            explained.insert(now.begin(), now.end());
+        };
+        add_unexplained(highlighter.find(hit.heading, stored.article.language), nullptr);
+        std::string names = stored.article.title;
+        for (const auto& n : stored.article.also_called) names += " \n " + n;
+        add_unexplained(highlighter.find(names, stored.article.language), "name");
+        // Names match without their function words ("pins needles": "pins and needles").
+        add_unexplained(highlighter.find(content_words(names), stored.article.language), "name");
+        std::string searches;
+        for (const auto& s : stored.section.searches) searches += s + " \n ";
+        add_unexplained(highlighter.find(searches, stored.article.language), "searches");
         return hit;
     }
 

@@ -1287,6 +1287,38 @@ TEST_CASE("a hit found through its article's names says so, function words and a
     }
 }
 
+TEST_CASE("every query word is explained, from the text or else from where the section has it", "[search][explain]") {
+    TempDir dir;
+    Article emg = article("emg", "Nerve Conduction Studies",
+                          {section("risks", "Risks", SectionKind::other, "The test is safe; a small bruise may follow."),
+                           section("care", "Foot Care", SectionKind::other, "Check your feet daily.")});
+    emg.also_called = {"EMG", "numbing patch"};
+    index_articles(dir, {emg});
+    auto searcher = open_searcher(dir.path());
+    auto has = [](const SectionHit& hit, const std::string& query, const std::string& term, const std::string& via) {
+        return std::any_of(hit.matched.begin(), hit.matched.end(), [&](const MatchInfo& m) {
+            return m.query == query && m.term == term && m.via == via;
+        });
+    };
+    // "test" is in the text, "emg" only in the names: both explained (only "test" was).
+    auto r = search(searcher, "emg test", Grouping::section);
+    const SectionHit* risks = find_section(r, "emg#risks");
+    REQUIRE(risks != nullptr);
+    CHECK(has(*risks, "test", "test", "text"));
+    CHECK(has(*risks, "emg", "emg", "name"));
+    // "care" only in the heading.
+    const auto foot_care = search(searcher, "foot care", Grouping::section);
+    const SectionHit* care = find_section(foot_care, "emg#care");
+    REQUIRE(care != nullptr);
+    CHECK(has(*care, "foot", "feet", "stem"));
+    CHECK(has(*care, "care", "care", "text"));
+    // A stem found in the names is a match of the names, not of the section ("numbing").
+    const auto numbness = search(searcher, "numbness", Grouping::section);
+    const SectionHit* numb = find_section(numbness, "emg#risks");
+    REQUIRE(numb != nullptr);
+    CHECK(has(*numb, "numbness", "numbing", "name"));
+}
+
 TEST_CASE("spelling: a correction is shown as the articles write it, in lower case", "[search][spelling]") {
     TempDir dir;
     index_notes(dir, {{"ciatica", "Ciática", "Ciática: un dolor que baja por la pierna.", "es"},

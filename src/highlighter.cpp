@@ -1,6 +1,7 @@
 #include "highlighter.hpp"
 
 #include <algorithm>
+#include <cctype>
 
 namespace medsearch {
 
@@ -151,21 +152,23 @@ Highlight Highlighter::highlight(std::string_view text, std::string_view languag
     h.marks = found.size();
     for (const auto& f : found) add_unique(h.matched, f.info);
 
-    // Pick the window of `window` tokens covering the most distinct query parts, then most matches.
+    // Pick the window of `window` tokens covering the most distinct query parts, then the most
+    // phrases matched whole ("nerve damage" over "nerve" and "nerves" apart), then most matches.
     std::size_t first = 0;
     if (!found.empty() && tokens.size() > window) {
         std::size_t best_score = 0;
         for (std::size_t a = 0; a < found.size(); ++a) {
             std::vector<bool> parts(query_.parts.size(), false);
-            std::size_t distinct = 0, count = 0;
+            std::size_t distinct = 0, phrases = 0, count = 0;
             for (std::size_t b = a; b < found.size() && found[b].last_token < found[a].first_token + window; ++b) {
                 if (!parts[found[b].part]) {
                     parts[found[b].part] = true;
                     ++distinct;
                 }
+                if (found[b].last_token > found[b].first_token) ++phrases;
                 ++count;
             }
-            std::size_t score = distinct * 1000 + count;
+            std::size_t score = distinct * 1000000 + phrases * 1000 + count;
             if (score > best_score) {
                 best_score = score;
                 first = found[a].first_token;
@@ -175,7 +178,21 @@ Highlight Highlighter::highlight(std::string_view text, std::string_view languag
         first = first > 5 ? first - 5 : 0;
         first = std::min(first, tokens.size() - window);
     }
-    const std::size_t last = tokens.empty() ? 0 : std::min(tokens.size(), first + window) - 1;
+    std::size_t last = tokens.empty() ? 0 : std::min(tokens.size(), first + window) - 1;
+    if (!tokens.empty()) {
+        // A match the window's edge would cut ("post-|stroke pain") is shown whole and marked.
+        for (const auto& f : found) {
+            if (f.first_token < first && f.last_token >= first) first = f.first_token;
+            if (f.first_token <= last && f.last_token > last) last = f.last_token;
+        }
+        // Nor is a word cut where a hyphen or an apostrophe joins its tokens ("Cannabis-|based").
+        auto joined = [&](std::size_t left) {
+            const auto gap = text.substr(tokens[left].end, tokens[left + 1].begin - tokens[left].end);
+            return std::none_of(gap.begin(), gap.end(), [](unsigned char c) { return std::isspace(c); });
+        };
+        while (first > 0 && joined(first - 1)) --first;
+        while (last + 1 < tokens.size() && joined(last)) ++last;
+    }
 
     std::size_t begin = (first == 0 || tokens.empty()) ? 0 : tokens[first].begin;
     std::size_t end = (tokens.empty() || last + 1 >= tokens.size()) ? text.size() : tokens[last].end;

@@ -96,6 +96,15 @@ struct Note {
     std::string language = "en";
 };
 
+// A vocabulary of Solr synonym lines; fails the test if one is rejected.
+SynonymMap vocabulary_of(const std::string& solr) {
+    Analyzer analyzer;
+    SynonymMap synonyms;
+    std::vector<Diagnostic> problems;
+    REQUIRE(synonyms.add_solr(solr, "test.txt", analyzer, problems));
+    return synonyms;
+}
+
 // Indexes `articles` into `dir` with `synonyms` (none by default).
 void index_articles(const TempDir& dir, const std::vector<Article>& articles, const SynonymMap& synonyms = {}) {
     auto builder = IndexBuilder::begin(dir.path());
@@ -118,17 +127,10 @@ void index_notes(const TempDir& dir, const std::vector<Note>& notes) {
 struct Index {
     TempDir dir;
     Index() {
-        Analyzer analyzer;
-        SynonymMap synonyms;
-        std::vector<Diagnostic> problems;
-        REQUIRE(synonyms.add_solr("neuropathy, nerve pain, neuralgia, neuropathic pain\n"
-                                  "pins and needles => paresthesia, tingling\n"
-                                  "MS => multiple sclerosis\n",
-                                  "test.txt", analyzer, problems));
-        auto builder = IndexBuilder::begin(dir.path());
-        REQUIRE(builder.ok());
-        for (const auto& a : corpus()) REQUIRE(builder.value().add(a).ok());
-        REQUIRE(builder.value().publish(synonyms).ok());
+        index_articles(dir, corpus(),
+                       vocabulary_of("neuropathy, nerve pain, neuralgia, neuropathic pain\n"
+                                     "pins and needles => paresthesia, tingling\n"
+                                     "MS => multiple sclerosis\n"));
     }
     Searcher open() { return open_searcher(dir.path()); }
 };
@@ -307,11 +309,7 @@ TEST_CASE("the first words of one article's name, alone, open on its overview li
 TEST_CASE("a query in one language about an article only another language has searches every language",
           "[search][language]") {
     TempDir dir;
-    Analyzer analyzer;
-    SynonymMap synonyms;
-    std::vector<Diagnostic> problems;
-    REQUIRE(synonyms.add_solr("piernas inquietas, restless legs syndrome\nciática, sciatica\n", "test.txt", analyzer,
-                              problems));
+    const SynonymMap synonyms = vocabulary_of("piernas inquietas, restless legs syndrome\nciática, sciatica\n");
     Article rls = article("restless-legs", "Restless Legs Syndrome",
                           {section("overview", "Overview", SectionKind::definition, "An urge to move the legs at night.")});
     Article sciatica = article("sciatica", "Sciatica",
@@ -336,10 +334,7 @@ TEST_CASE("a query in one language about an article only another language has se
 
 TEST_CASE("a section that matches only the cue words earns no intent boost", "[search][intent]") {
     TempDir dir;
-    Analyzer analyzer;
-    SynonymMap synonyms;
-    std::vector<Diagnostic> problems;
-    REQUIRE(synonyms.add_solr("monofilament test, monofilament examination\n", "test.txt", analyzer, problems));
+    const SynonymMap synonyms = vocabulary_of("monofilament test, monofilament examination\n");
     index_articles(dir,
                    {article("restless-legs", "restless-legs",
                             {section("diagnosis", "Diagnosis", SectionKind::diagnosis,
@@ -765,10 +760,7 @@ TEST_CASE("abbreviations expand only when typed in capitals, and say so", "[sear
 
 TEST_CASE("an abbreviation is matched as written, never by its stem", "[search][abbreviations]") {
     TempDir dir;
-    Analyzer analyzer;
-    SynonymMap synonyms;
-    std::vector<Diagnostic> problems;
-    REQUIRE(synonyms.add_solr("TENS => transcutaneous electrical nerve stimulation\n", "test.txt", analyzer, problems));
+    const SynonymMap synonyms = vocabulary_of("TENS => transcutaneous electrical nerve stimulation\n");
     index_articles(dir,
                    {article("tens", "Nerve Stimulation",
                             {section("overview", "Overview", SectionKind::definition,
@@ -931,11 +923,7 @@ TEST_CASE("spelling: cue words and corrections into stopwords are left as typed"
         REQUIRE(builder.ok());
         REQUIRE(builder.value().add(a).ok());
         // A vocabulary word no section has: in the spelling table, yet searching it finds nothing.
-        Analyzer analyzer;
-        SynonymMap vocabulary;
-        std::vector<Diagnostic> problems;
-        REQUIRE(vocabulary.add_solr("zebra, okapi\n", "test.txt", analyzer, problems));
-        REQUIRE(builder.value().publish(vocabulary).ok());
+        REQUIRE(builder.value().publish(vocabulary_of("zebra, okapi\n")).ok());
     }
     auto searcher = open_searcher(dir.path());
     // "cure" is in no section, "care" is one letter away: the cue (treatment) must survive.

@@ -254,6 +254,13 @@ struct Searcher::Impl {
         return db.get_termfreq(word) + db.get_termfreq(std::string(schema::kSearchesPrefix) + word);
     }
 
+    // Whether `a` and `b` share a stem in `language` (in any language we index, when empty).
+    bool same_stem(const std::string& a, const std::string& b, const std::string& language) {
+        for (const auto& lang : language.empty() ? query_languages(QueryOptions{}) : std::vector{language})
+            if (analyzer.stem(a, lang) == analyzer.stem(b, lang)) return true;
+        return false;
+    }
+
     // Whether the sections in `language` have `word` in their text or their searches.
     bool is_word_of(const std::string& word, const std::string& language) {
         return has_word_in_language(db, word, language) ||
@@ -412,6 +419,9 @@ struct Searcher::Impl {
             }
             // A stopword is no correction: "till" is a word, not a typo for "will".
             if (suggestion.empty() || suggestion == word || is_stopword(suggestion, "")) continue;
+            // Nor another form of the typed word, which its stem finds as typed: "Sjögren" was
+            // "corrected" into the "Sjögren's" it starts.
+            if (same_stem(word, suggestion, language_of_query())) continue;
             // A real word that found nothing is retried as a slip of one key ("feat" for "feet"),
             // not as a word two edits away ("niños" is no "años").
             if (listed && !suggestion.starts_with(word) && !one_edit_apart(word, suggestion)) continue;

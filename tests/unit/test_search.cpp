@@ -1101,6 +1101,23 @@ TEST_CASE("a single letter ending the query is a word not typed yet, unless the 
     CHECK(search(searcher, "n hexane").hits.size() == 1);
 }
 
+TEST_CASE("spelling: another form of the typed word is no correction", "[search][spelling]") {
+    TempDir dir;
+    // In the text and in what people type for the section: "sjogrens" in more places than the
+    // stem of "sjogren" is, which alone let the completion through.
+    Section causes = section("causes", "Causes", SectionKind::causes, "Sjögren's syndrome can damage small nerve fibers.");
+    causes.searches = {"sjogren's syndrome nerve pain"};
+    index_articles(dir, {article("sfn", "Small Fiber Neuropathy", {causes})});
+    auto searcher = open_searcher(dir.path());
+    // "sjogren" is no word of the index, yet its stem is: found as typed, via its stem.
+    auto r = search(searcher, "Sjögren", Grouping::section);
+    CHECK(r.corrected.empty());
+    REQUIRE(r.hits.size() == 1);
+    const auto& matched = r.hits.front().sections.front().matched;
+    REQUIRE(matched.size() == 1);
+    CHECK(matched.front().via == "stem");
+}
+
 TEST_CASE("spelling: four letters are completed unless a likelier word is one edit away", "[search][spelling]") {
     TempDir dir;
     index_notes(dir, {{"cts", "Carpal Tunnel", "The carpal tunnel is narrow. A tunnel of bone."},

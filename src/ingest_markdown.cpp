@@ -457,6 +457,63 @@ private:
     std::vector<std::vector<std::string>> table_;
 };
 
+// The keys FrontMatterReader reads (docs/content-format.md). Any other is a mistake: a
+// misspelt key would drop its field, `searches` or names, without a word.
+constexpr std::string_view kFrontMatterKeys[] = {"id",       "title",    "also_called",
+                                                 "topics",   "audience", "updated",
+                                                 "language", "source",   "searches"};
+
+// Edits (a letter deleted, inserted or changed, or two neighbours swapped) between a and b.
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+    std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
+    for (std::size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+    for (std::size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            const std::size_t changed = d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
+            d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, changed});
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+                d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+        }
+    }
+    return d[a.size()][b.size()];
+}
+
+// The allowed key `key` was most likely meant to be, if one stands out: case, '-' or ' ' for
+// '_' ("also-called"), or a slip of one or two edits ("serches"), one only for short keys,
+// where two edits turn any key into another ("id" into "to").
+std::optional<std::string_view> meant_key(std::string_view key) {
+    std::string folded;
+    for (const char c : key) {
+        if (c == '-' || c == ' ')
+            folded += '_';
+        else
+            folded += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+    }
+    std::optional<std::string_view> best;
+    std::size_t best_distance = 3;
+    bool tied = false;
+    for (const std::string_view allowed : kFrontMatterKeys) {
+        const std::size_t distance = edit_distance(folded, allowed);
+        if (distance > (allowed.size() <= 4 ? 1u : 2u) || distance > best_distance) continue;
+        tied = distance == best_distance;
+        best = allowed;
+        best_distance = distance;
+    }
+    return tied ? std::nullopt : best;
+}
+
+std::string unknown_key_message(std::string_view key) {
+    std::string message = "unknown key " + in_quotes(key);
+    if (const auto meant = meant_key(key)) message += ": did you mean " + in_quotes(*meant) + "?";
+    message += " (the keys are";
+    for (const std::string_view allowed : kFrontMatterKeys) {
+        message += allowed == kFrontMatterKeys[0] ? " " : ", ";
+        message += allowed;
+    }
+    return message + ")";
+}
+
 // Fields of the front matter. Lines: yaml-cpp counts from 0 within the YAML text, which
 // starts on line 2 of the file.
 class FrontMatterReader {
@@ -483,6 +540,9 @@ public:
                     report_(key_line, "duplicate key " + in_quotes(kv.first.Scalar()) +
                                           " (first at line " + std::to_string(it->second.line) +
                                           ")");
+                } else if (std::find(std::begin(kFrontMatterKeys), std::end(kFrontMatterKeys),
+                                     kv.first.Scalar()) == std::end(kFrontMatterKeys)) {
+                    report_(key_line, unknown_key_message(kv.first.Scalar()));
                 }
             }
         }

@@ -122,9 +122,9 @@ TEST_CASE("front matter defaults and accepted forms", "[markdown]") {
         REQUIRE(p.article.sections.size() == 1);
         CHECK(p.article.sections[0].anchor == "overview");
     }
-    SECTION("'...' closes the front matter, unknown keys and empty lists are fine") {
+    SECTION("'...' closes the front matter, empty lists are fine") {
         const Parsed p = parse(
-            "---\nid: a-1\ntitle: A\nreviewed_by: [x, y]\ntopics: []\nalso_called:\n...\n\n"
+            "---\nid: a-1\ntitle: A\ntopics: []\nalso_called:\n...\n\n"
             "## Overview\n\nText.\n");
         REQUIRE(p.ok);
         CHECK(p.article.id == "a-1");
@@ -318,6 +318,30 @@ TEST_CASE("problems are reported with their line in the file", "[markdown]") {
     CHECK(p.problems[0].path == "test.md");
     CHECK(p.problems[0].message == message);
     CHECK(p.problems[0].line == line);
+}
+
+// A misspelt key was ignored: `serches:` lost every search of the article, `also-called:` its
+// other names, and the file indexed without a word.
+TEST_CASE("an unknown front matter key is an error on its line, naming the keys", "[markdown]") {
+    const std::string keys =
+        " (the keys are id, title, also_called, topics, audience, updated, language, source, searches)";
+    auto [key, message] = GENERATE_REF(table<std::string, std::string>({
+        {"serches", "unknown key \"serches\": did you mean \"searches\"?" + keys},
+        {"also-called", "unknown key \"also-called\": did you mean \"also_called\"?" + keys},
+        {"Also Called", "unknown key \"Also Called\": did you mean \"also_called\"?" + keys},
+        {"tittle", "unknown key \"tittle\": did you mean \"title\"?" + keys},
+        {"Title", "unknown key \"Title\": did you mean \"title\"?" + keys},
+        {"tpoics", "unknown key \"tpoics\": did you mean \"topics\"?" + keys},
+        {"langauge", "unknown key \"langauge\": did you mean \"language\"?" + keys},
+        {"ids", "unknown key \"ids\": did you mean \"id\"?" + keys},
+        {"reviewer", "unknown key \"reviewer\"" + keys},
+        {"to", "unknown key \"to\"" + keys},  // two edits from "id": too far for a short key
+        {"url", "unknown key \"url\"" + keys},
+    }));
+    INFO("key: " << key);
+    const Parsed p = parse("---\nid: a\ntitle: A\n" + key + ": [x]\n---\n## Overview\n\nText.\n");
+    CHECK_FALSE(p.ok);
+    CHECK(lines_and_messages(p.problems) == std::vector<std::string>{"4: " + message});
 }
 
 // yaml-cpp 0.7 closes a quoted scalar left open at the end of its input: `title: 'Single quote`

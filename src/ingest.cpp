@@ -106,8 +106,9 @@ void build_sections(std::vector<RawSection>& raw, Article& a, Reporter& report, 
 
     // Written anchors first, so that generated ones never take their place.
     std::unordered_map<std::string, std::size_t> written;  // anchor → line of first use
-    std::unordered_set<std::string> taken;
+    std::unordered_set<std::string> taken;                 // what generated anchors avoid
     if (has_intro) taken.insert("intro");
+    const bool generated_moves = syntax.anchor_clash == AnchorClash::generated_moves;
     for (std::size_t i = 1; i < raw.size(); ++i) {
         RawSection& s = raw[i];
         if (s.heading.empty()) report(s.line, "empty heading");
@@ -120,10 +121,17 @@ void build_sections(std::vector<RawSection>& raw, Article& a, Reporter& report, 
             report(s.line, "duplicate anchor " + in_quotes(s.anchor) + " (first at line " +
                                std::to_string(it->second) + ")");
         }
-        taken.insert(s.anchor);
+        if (generated_moves) taken.insert(s.anchor);
     }
     for (std::size_t i = 1; i < raw.size(); ++i) {
-        if (!raw[i].has_anchor) raw[i].anchor = detail::unique_anchor(raw[i].heading, taken);
+        RawSection& s = raw[i];
+        if (s.has_anchor) continue;
+        s.anchor = detail::unique_anchor(s.heading, taken);
+        if (const auto it = written.find(s.anchor); it != written.end() && !generated_moves) {
+            report(it->second, "duplicate anchor " + in_quotes(s.anchor) + " (heading " +
+                                   in_quotes(s.heading) + " at line " + std::to_string(s.line) +
+                                   " gets it from its words)");
+        }
     }
 
     if (has_intro) {

@@ -859,7 +859,8 @@ void read_language(const GumboNode& root, Article& a, Reporter& report) {
 const detail::HeadingSyntax kSyntax{
     "the text before the first <h2>",
     "(<h3>) comes before any <h2> section",
-    "no sections (expected text or <h2> headings in the page's body)"};
+    "no sections (expected text or <h2> headings in the page's body)",
+    detail::AnchorClash::generated_moves};
 
 // <main>, else <article>, else <body>: where the article's text is.
 const GumboNode* content_root(const GumboNode& body) {

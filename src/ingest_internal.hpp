@@ -90,15 +90,28 @@ struct RawSection {
     std::string text;
 };
 
-// How a format writes its headings, for the messages of build_sections.
+// What a written anchor means when another heading would get the same one from its words.
+enum class AnchorClash {
+    // HTML: the written anchor is an id the page already has, so the generated one moves
+    // ("notes" written: the heading "Notes" gets "notes-2").
+    generated_moves,
+    // Markdown: both are the writer's, and `searches` name sections by anchor; a generated
+    // anchor that moved would hand `searches: {overview: ...}` to the written one's section.
+    // So it is a duplicate anchor, and generated anchors never depend on written ones.
+    duplicate,
+};
+
+// How a format writes its headings, for the messages of build_sections, and its anchor rule.
 struct HeadingSyntax {
     const char* intro_owner;       // "the text before the first <h2>"
     const char* out_of_order;      // "(<h3>) comes before any <h2> section"
     const char* no_sections;       // "no sections (expected ...)"
+    AnchorClash anchor_clash;
 };
 
-// Settles anchors (written ones first, then unique slugs), kinds and heading paths, and appends
-// the sections to `a`; raw.front() is the intro. The same rules for every heading-based format.
+// Settles anchors (written ones checked, then unique slugs, as syntax.anchor_clash says),
+// kinds and heading paths, and appends the sections to `a`; raw.front() is the intro. The same
+// rules for every heading-based format.
 void build_sections(std::vector<RawSection>& raw, Article& a, Reporter& report, const HeadingSyntax& syntax);
 
 // parse_markdown that also tells the line of the front matter's `id:` key (1 when absent),

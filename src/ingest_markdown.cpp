@@ -756,7 +756,8 @@ std::optional<ScalarAt> find_open_quote(const std::string& yaml) {
 const detail::HeadingSyntax kSyntax{
     "the text before the first \"##\" heading",
     "(###) comes before any \"##\" section",
-    "no sections (expected text or \"##\" headings after the front matter)"};
+    "no sections (expected text or \"##\" headings after the front matter)",
+    detail::AnchorClash::duplicate};
 
 }  // namespace
 

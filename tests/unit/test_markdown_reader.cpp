@@ -202,14 +202,14 @@ TEST_CASE("sections, sub-sections, anchors and the intro", "[markdown]") {
         CHECK(p.article.sections[1].anchor == "surgery");
         CHECK(p.article.sections[1].kind == SectionKind::treatment);
     }
-    SECTION("generated anchors give way to written ones") {
+    SECTION("a repeated heading gets -2, a written anchor of another name changes nothing") {
         const Parsed p = parse(with_front(
-            "## Notes\n\nA.\n\n## Other {#notes}\n\nB.\n\n## Notes\n\nC.\n"));
+            "## Notes\n\nA.\n\n## Other {#more-notes}\n\nB.\n\n## Notes\n\nC.\n"));
         REQUIRE(p.ok);
         REQUIRE(p.article.sections.size() == 3);
-        CHECK(p.article.sections[0].anchor == "notes-2");
-        CHECK(p.article.sections[1].anchor == "notes");
-        CHECK(p.article.sections[2].anchor == "notes-3");
+        CHECK(p.article.sections[0].anchor == "notes");
+        CHECK(p.article.sections[1].anchor == "more-notes");
+        CHECK(p.article.sections[2].anchor == "notes-2");
     }
     SECTION("markup in a heading is removed, the anchor stripped") {
         const Parsed p = parse(with_front("## The *MS* `hug` {#ms-hug}\n\nText.\n"));
@@ -318,6 +318,26 @@ TEST_CASE("problems are reported with their line in the file", "[markdown]") {
     CHECK(p.problems[0].path == "test.md");
     CHECK(p.problems[0].message == message);
     CHECK(p.problems[0].line == line);
+}
+
+// `## Overview`, `## Overview`, `## Causes {#overview}` published Causes as #overview and the two
+// Overview sections as #overview-2 and #overview-3: `searches: {overview: ...}` went to Causes.
+TEST_CASE("a written anchor that another heading gets from its words is a duplicate", "[markdown]") {
+    // Bodies after kFront start at line 5.
+    auto [body, problems] = GENERATE(table<std::string, std::vector<std::string>>({
+        {"## Overview\n\nA.\n\n## Overview\n\nB.\n\n## Causes {#overview}\n\nC.\n",
+         {"13: duplicate anchor \"overview\" (heading \"Overview\" at line 5 gets it from its words)"}},
+        {"## Causes {#overview}\n\nC.\n\n## Overview\n\nA.\n",
+         {"5: duplicate anchor \"overview\" (heading \"Overview\" at line 9 gets it from its words)"}},
+        {"## Overview {#overview}\n\nA.\n\n### Overview\n\nB.\n",
+         {"5: duplicate anchor \"overview\" (heading \"Overview\" at line 9 gets it from its words)"}},
+        {"## Notes\n\nA.\n\n## Other {#notes-2}\n\nB.\n\n## Notes\n\nC.\n",
+         {"9: duplicate anchor \"notes-2\" (heading \"Notes\" at line 13 gets it from its words)"}},
+    }));
+    INFO("body: " << body);
+    const Parsed p = parse(with_front(body));
+    CHECK_FALSE(p.ok);
+    CHECK(lines_and_messages(p.problems) == problems);
 }
 
 // A misspelt key was ignored: `serches:` lost every search of the article, `also-called:` its

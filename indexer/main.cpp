@@ -338,7 +338,7 @@ int main(int argc, char** argv) try {
     po::options_description visible("options");
     visible.add_options()
         ("help,h", "show this help")
-        ("db", po::value<fs::path>(&options.db)->value_name("DIR"), "index directory (created if missing); required")
+        ("db", po::value<fs::path>(&options.db)->value_name("DIR"), "index directory (created if missing, but not by --rollback); required")
         ("synonyms", po::value<std::vector<fs::path>>(&options.synonyms)->value_name("FILE_OR_DIR"),
          "synonym file (.txt Solr format, .tsv sets) or directory of them; repeatable. The vocabulary "
          "given replaces the stored one (none given: the live index's vocabulary is kept); a change "

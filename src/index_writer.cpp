@@ -1398,6 +1398,10 @@ ReindexReport reindex(const fs::path& index_dir, const ReindexInputs& inputs, co
 }
 
 Result<RollbackSummary> rollback(const fs::path& index_dir) {
+    // Checked before the lock, which creates the directory: a mistyped --db must not leave one.
+    std::error_code missing;
+    if (!fs::exists(index_dir, missing) && !missing)
+        return Error{Errc::not_found, index_dir.string() + ": no such index directory; no earlier build to roll back to"};
     auto lock = WriterLock::acquire(index_dir);
     if (!lock.ok()) return lock.error();
     auto live = read_stub(index_dir);

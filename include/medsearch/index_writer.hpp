@@ -218,8 +218,9 @@ struct RollbackSummary {
 };
 // Switches the stub back to the build that was live before the current one, in one atomic
 // step, after checking that it opens. Takes the writer lock. The build rolled back from stays
-// on disk until the next publish. Errors: locked; not_found (no live index, or no earlier build
-// kept); index_corrupt (the earlier build does not open); io.
+// on disk until the next publish. Errors: locked; not_found (no index directory, which is not
+// created, no live index, or no earlier build kept); index_corrupt (the earlier build does not
+// open); io.
 Result<RollbackSummary> rollback(const std::filesystem::path& index_dir);
 
 }  // namespace medsearch

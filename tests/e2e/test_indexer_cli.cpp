@@ -348,6 +348,16 @@ TEST_CASE("indexer: failing canaries exit 5 and publish nothing, and --rollback 
     CHECK(contains(none.err, "no earlier build"));
 }
 
+// `--db MISSING --rollback` created MISSING (and its lock file) before finding nothing to roll back.
+TEST_CASE("indexer: --rollback on a directory that does not exist exits 5 and creates nothing", "[e2e][indexer]") {
+    TempDir tmp;
+    auto db = tmp.path() / "no-such-index";
+    auto r = indexer(tmp, {"--db", db.string(), "--rollback"});
+    CHECK(r.status == 5);
+    CHECK(contains(r.err, db.string() + ": no such index directory; no earlier build to roll back to\n"));
+    CHECK_FALSE(fs::exists(db));
+}
+
 TEST_CASE("indexer: on a terminal, progress is a bar redrawn in place with rate and ETA", "[e2e][indexer]") {
     TempDir tmp;
     auto db = (tmp.path() / "db").string();

@@ -500,6 +500,18 @@ TEST_CASE("rollback restores the previous build in one step", "[reindex]") {
     CHECK(none.error().code == Errc::not_found);
 }
 
+// rollback() took the writer lock first, which created the directory: a mistyped --db was left
+// behind, empty but for its lock file.
+TEST_CASE("rollback of a directory that does not exist is not_found and creates nothing", "[reindex]") {
+    TempDir tmp;
+    const auto missing = tmp.path() / "no-such-index";
+    auto none = rollback(missing);
+    REQUIRE_FALSE(none.ok());
+    CHECK(none.error().code == Errc::not_found);
+    CHECK(none.error().message == missing.string() + ": no such index directory; no earlier build to roll back to");
+    CHECK_FALSE(fs::exists(missing));
+}
+
 TEST_CASE("a full rebuild rewrites everything and keeps the previous build", "[reindex]") {
     Workspace w;
     w.write_jsonl("a.jsonl", kFirst);

@@ -341,8 +341,8 @@ int main(int argc, char** argv) try {
         ("db", po::value<fs::path>(&options.db)->value_name("DIR"), "index directory (created if missing, but not by --rollback); required")
         ("synonyms", po::value<std::vector<fs::path>>(&options.synonyms)->value_name("FILE_OR_DIR"),
          "synonym file (.txt Solr format, .tsv sets) or directory of them; repeatable. The vocabulary "
-         "given replaces the stored one (none given: the live index's vocabulary is kept); a change "
-         "needs no document reindex")
+         "given replaces the stored one and must hold a rule (none given: the live index's vocabulary "
+         "is kept); a change needs no document reindex")
         ("no-synonyms", po::bool_switch(&options.no_synonyms),
          "publish the build without any synonyms (clears the stored vocabulary); not with --synonyms")
         ("full", po::bool_switch(&options.full),

@@ -221,6 +221,27 @@ std::map<std::string, unsigned> vocabulary_words(const SynonymMap& synonyms, Ana
     return words;
 }
 
+// The vocabulary the run was given, which replaces the stored one. Given files that hold no rule
+// at all (empty, or comments only) are most likely the wrong files: read as they are, they would
+// wipe the vocabulary, so each is a problem, as a directory without synonym files is. Clearing it
+// is --no-synonyms' job (no paths). One such file among others that hold rules is harmless.
+SynonymMap read_vocabulary(const std::vector<fs::path>& paths, Analyzer& analyzer,
+                           std::vector<Diagnostic>& problems) {
+    SynonymMap synonyms;
+    const std::size_t before = problems.size();
+    for (const auto& path : paths) synonyms.add_path(path, analyzer, problems);
+    if (paths.empty() || synonyms.rule_count() != 0 || problems.size() != before) return synonyms;
+    for (const auto& path : paths) {
+        std::error_code ec;
+        problems.push_back(Diagnostic{
+            path.string(), 0,
+            std::string(fs::is_directory(path, ec) ? "no synonym rules in the directory's files"
+                                                   : "no synonym rules in the file") +
+                " (only blank lines and comments); --no-synonyms clears the vocabulary"});
+    }
+    return synonyms;
+}
+
 // ---- the manifest ----
 
 struct ManifestEntry {
@@ -1089,8 +1110,7 @@ private:
         helpers.vocabulary = std::async(std::launch::async, [this, &live, full = plan.full] {
             Prepared p;
             Analyzer analyzer;
-            SynonymMap synonyms;
-            for (const auto& path : inputs_.synonyms) synonyms.add_path(path, analyzer, p.problems);
+            SynonymMap synonyms = read_vocabulary(inputs_.synonyms, analyzer, p.problems);
             if (inputs_.synonyms.empty() && options_.keep_synonyms && !live.synonyms.empty() &&
                 !SynonymMap::deserialize(live.synonyms, analyzer, synonyms))
                 p.problems.push_back(Diagnostic{"", 0, "the live build's synonyms cannot be read; give --synonyms"});

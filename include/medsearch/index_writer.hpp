@@ -129,7 +129,9 @@ struct ReindexOptions {
 
 struct ReindexInputs {
     std::vector<std::filesystem::path> articles;  // files and directories (.md, .jsonl, .html)
-    std::vector<std::filesystem::path> synonyms;  // files and directories (.txt, .tsv)
+    // Files and directories (.txt, .tsv). When there are some, they must hold a rule between
+    // them: an empty vocabulary would replace the stored one (each is then a problem).
+    std::vector<std::filesystem::path> synonyms;
 };
 
 // What a run will do (dry run) or did, by article id; every list sorted.

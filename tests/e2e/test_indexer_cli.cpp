@@ -246,6 +246,36 @@ TEST_CASE("indexer: a --synonyms directory without synonym files exits 1 and pub
     }
 }
 
+// A --synonyms file with no rule in it (empty, or comments only) published a build with 0 rules,
+// wiping the vocabulary, as a directory without synonym files did.
+TEST_CASE("indexer: a --synonyms file without rules exits 1 and publishes nothing, unless others have rules",
+          "[e2e][indexer]") {
+    TempDir tmp;
+    auto db = tmp.path() / "db";
+    REQUIRE(indexer(tmp, {"--db", db.string(), "-q", "--synonyms", kSynonyms.string(), kCorpus.string()}).status == 0);
+    const auto stub = slurp(db / "XAPIANDB");
+
+    const auto empty = tmp.path() / "empty.txt";
+    const auto comments = tmp.path() / "comments.txt";
+    write(empty, "");
+    write(comments, "# the vocabulary, one rule a line\n\n");
+    for (const fs::path& file : {empty, comments}) {
+        CAPTURE(file);
+        auto r = indexer(tmp, {"--db", db.string(), "-q", "--full", "--synonyms", file.string(), kCorpus.string()});
+        CHECK(r.status == 1);
+        CHECK(contains(r.err, file.string() + ": no synonym rules in the file (only blank lines and comments); "
+                                              "--no-synonyms clears the vocabulary\n"));
+        CHECK(contains(r.err, "nothing published"));
+        CHECK(slurp(db / "XAPIANDB") == stub);
+    }
+
+    auto report = tmp.path() / "report.json";
+    auto beside = indexer(tmp, {"--db", db.string(), "-q", "--full", "--synonyms", empty.string(), "--synonyms",
+                                kSynonyms.string(), "--report", report.string(), kCorpus.string()});
+    CHECK(beside.status == 0);
+    CHECK(json::parse(slurp(report)).at("synonym_rules").get<std::size_t>() > 0);
+}
+
 TEST_CASE("indexer: --dry-run prints the plan by id and changes nothing", "[e2e][indexer]") {
     TempDir tmp;
     auto db = (tmp.path() / "db").string();

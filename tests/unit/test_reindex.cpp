@@ -248,6 +248,51 @@ TEST_CASE("a run without synonym inputs keeps the live vocabulary when asked, an
     CHECK(w.found("podagra").empty());
 }
 
+// A --synonyms file that exists but holds no rule published a build with 0 rules: the stored
+// vocabulary was wiped, with outcome published.
+TEST_CASE("synonym files without a rule between them are invalid input, not an empty vocabulary", "[reindex]") {
+    Workspace w;
+    w.write_jsonl("a.jsonl", kFirst);
+    w.write_synonyms("podagra => gout\n");
+    REQUIRE(w.run().outcome == ReindexOutcome::published);
+    const auto stub = w.stub();
+
+    const fs::path empty = w.tmp.path() / "empty.txt";
+    const fs::path comments = w.tmp.path() / "comments.tsv";
+    { std::ofstream{empty}; }
+    { std::ofstream{comments} << "# to do\n\n   \n"; }
+    for (const auto& given : std::vector<std::vector<fs::path>>{{empty}, {comments}, {empty, comments}}) {
+        CAPTURE(given);
+        auto r = reindex(w.index, ReindexInputs{{w.corpus}, given}, ReindexOptions{});
+        CHECK(r.outcome == ReindexOutcome::invalid_input);
+        REQUIRE(r.problems.size() == given.size());
+        for (std::size_t i = 0; i < given.size(); ++i) {
+            CHECK(r.problems[i].path == given[i].string());
+            CHECK(r.problems[i].message ==
+                  "no synonym rules in the file (only blank lines and comments); --no-synonyms clears the vocabulary");
+        }
+        CHECK(w.stub() == stub);
+    }
+    const fs::path dir = w.tmp.path() / "vocabulary";
+    fs::create_directories(dir);
+    { std::ofstream{dir / "lay.txt"} << "# lay words, none yet\n"; }
+    auto from_dir = reindex(w.index, ReindexInputs{{w.corpus}, {dir}}, ReindexOptions{});
+    CHECK(from_dir.outcome == ReindexOutcome::invalid_input);
+    REQUIRE(from_dir.problems.size() == 1);
+    CHECK(from_dir.problems[0].path == dir.string());
+    CHECK(from_dir.problems[0].message ==
+          "no synonym rules in the directory's files (only blank lines and comments); --no-synonyms clears the "
+          "vocabulary");
+    CHECK(w.stub() == stub);
+    CHECK(w.found("podagra").count("gout") == 1);
+
+    // Beside a file that holds rules, an empty one adds nothing and is no problem.
+    auto beside = reindex(w.index, ReindexInputs{{w.corpus}, {empty, w.vocabulary}}, ReindexOptions{});
+    CHECK(beside.outcome == ReindexOutcome::up_to_date);
+    CHECK(beside.problems.empty());
+    CHECK(beside.synonym_rules == 1);
+}
+
 TEST_CASE("spelling data follows incremental changes", "[reindex]") {
     Workspace w;
     w.write_jsonl("a.jsonl", kFirst);

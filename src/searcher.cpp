@@ -344,8 +344,14 @@ struct Searcher::Impl {
         };
         // A query typed all in capitals ("SCIATCA TREATMENT") does not say which of its words are
         // abbreviations: those the vocabulary does not expand are corrected like any other.
-        const bool shouted = parsed.parts.size() > 1 &&
-                             std::all_of(parsed.parts.begin(), parsed.parts.end(), [](const QueryPart& p) { return p.abbreviation; });
+        // So is a lone word in capitals too long to be an abbreviation ("SIATICA", "GABAPENTN":
+        // the vocabulary's run to six letters, "NSAIDS").
+        constexpr std::size_t kLongestAbbreviation = 6;
+        const bool shouted =
+            parsed.parts.size() > 1
+                ? std::all_of(parsed.parts.begin(), parsed.parts.end(), [](const QueryPart& p) { return p.abbreviation; })
+                : parsed.parts.size() == 1 && parsed.parts[0].abbreviation && parsed.parts[0].synonyms.empty() &&
+                      parsed.parts[0].words.size() == 1 && parsed.parts[0].words[0].size() > kLongestAbbreviation;
         // "SCIATICA TREATMENT", not "sciatica TREATMENT"; folded words are ASCII.
         auto as_typed = [shouted](std::string word) {
             if (shouted)

@@ -1101,6 +1101,18 @@ TEST_CASE("a single letter ending the query is a word not typed yet, unless the 
     CHECK(search(searcher, "n hexane").hits.size() == 1);
 }
 
+TEST_CASE("spelling: a lone word in capitals too long for an abbreviation is corrected", "[search][spelling]") {
+    TempDir dir;
+    index_notes(dir, {{"sciatica", "Sciatica", "Sciatica is pain along the sciatic nerve."}});
+    auto searcher = open_searcher(dir.path());
+    // A phone's caps lock: "SIATICA" found nothing, read as an abbreviation never corrected.
+    auto shouted = search(searcher, "SIATICA", Grouping::section);
+    CHECK(shouted.corrected == "SCIATICA");
+    CHECK(shouted.hits.size() == 1);
+    // Abbreviation-sized words in capitals stay as typed.
+    CHECK(search(searcher, "SCIAT").corrected.empty());
+}
+
 TEST_CASE("spelling: another form of the typed word is no correction", "[search][spelling]") {
     TempDir dir;
     // In the text and in what people type for the section: "sjogrens" in more places than the

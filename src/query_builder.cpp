@@ -278,6 +278,7 @@ bool expands_as_abbreviation(const QueryPart& part) {
 ParsedQuery parse_query(std::string_view text, Analyzer& analyzer, const SynonymMap* synonyms,
                         const QueryOptions& options) {
     ParsedQuery parsed;
+    parsed.text = text;
     const bool expand = options.synonyms && synonyms && synonyms->rule_count() > 0;
     std::vector<std::string> all_words;
     for (const auto& seg : split_quotes(text)) {
@@ -406,6 +407,12 @@ std::string guess_language(const Xapian::Database& db, const ParsedQuery& parsed
     const auto function_word = [](const std::string& word, const std::string& lang) { return is_stopword(word, lang); };
     for (const auto& word : parsed.words)
         if (!cast(word, function_word)) return {};
+    // Nor do they: the letters and marks only Spanish writes ("siática", "¿ciatica?"); not "é",
+    // which English names keep ("Guillain–Barré").
+    if (vote.empty() && std::find(present.begin(), present.end(), "es") != present.end()) {
+        for (const std::string_view mark : {"á", "í", "ó", "ú", "ñ", "Á", "Í", "Ó", "Ú", "Ñ", "¿", "¡"})
+            if (parsed.text.find(mark) != std::string::npos) vote = "es";
+    }
     return unless_named_elsewhere(vote);
 }
 

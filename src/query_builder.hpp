@@ -42,6 +42,7 @@ struct QueryPart {
 };
 
 struct ParsedQuery {
+    std::string text;  // the query as typed
     std::vector<QueryPart> parts;
     std::vector<std::string> words;  // every folded word typed, function words included, in order
     std::optional<SectionKind> intent;  // from cue words, when options.intent

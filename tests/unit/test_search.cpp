@@ -1076,6 +1076,14 @@ TEST_CASE("spelling: a typo is corrected into a word of the query's language", "
     REQUIRE_FALSE(question.hits.empty());
     CHECK(question.hits.front().article.id == "ciatica");
     CHECK(search(searcher, "what is the siatica").corrected == "what is the sciatica");
+    // Nor any function word: a letter or mark only Spanish writes does ("siática", "¿siatica?").
+    for (const char* q : {"siática", "¿siatica?"}) {
+        CAPTURE(q);
+        auto accented = search(searcher, q, Grouping::section);
+        CHECK(accented.language == "es");
+        REQUIRE_FALSE(accented.hits.empty());
+        CHECK(accented.hits.front().article.id == "ciatica");
+    }
     // A word of the other language only is no correction: "pierma" stays in an English query.
     CHECK(search(searcher, "sciatica pierma").corrected.empty());
     CHECK(search(searcher, "dolor de pierma").corrected == "dolor de pierna");

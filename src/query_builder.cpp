@@ -296,6 +296,10 @@ ParsedQuery parse_query(std::string_view text, Analyzer& analyzer, const Synonym
             part.begin = seg.offset + tokens.front().begin;
             part.end = seg.offset + tokens.back().end;
             if (expand) part.synonyms = synonyms->lookup(part.words, tokens.size() == 1 && tokens[0].all_caps);
+            // Quoted, a term is searched exactly: its equivalents still (another name of the same
+            // thing), not the broader term a one-way rule points at (`"monofilament"` found every
+            // Neurological Exam section through "monofilament test => neurological exam").
+            std::erase_if(part.synonyms, points_at_article);
             if (part.synonyms.size() > kMaxExpansions) part.synonyms.resize(kMaxExpansions);
             parsed.parts.push_back(std::move(part));
             continue;

@@ -310,3 +310,17 @@ TEST_CASE("a spelling correction gets no exact bonus over the word as typed besi
     nerve.parts[0].synonyms.push_back(typed);
     CHECK(build_query(nerve, f.analyzer, body_only()).get_description().find("0.25 * Zneuropathi") != std::string::npos);
 }
+
+TEST_CASE("a quoted term keeps its equivalents, not what a one-way rule points it at", "[query][synonyms]") {
+    Fixture f;
+    // "pins and needles => paresthesia, tingling": a lay description's pointers are no exact term.
+    const auto pins = parse_query("\"pins and needles\"", f.analyzer, &f.synonyms, body_only());
+    REQUIRE(pins.parts.size() == 1);
+    CHECK(pins.parts[0].synonyms.empty());
+    // "neuropathy, nerve pain, ...": another name of the same thing is still searched.
+    const auto nerve = parse_query("\"nerve pain\"", f.analyzer, &f.synonyms, body_only());
+    REQUIRE(nerve.parts.size() == 1);
+    CHECK(nerve.parts[0].synonyms.size() == 2);
+    // Unquoted, the pointers stay.
+    CHECK_FALSE(parse_query("pins and needles", f.analyzer, &f.synonyms, body_only()).parts[0].synonyms.empty());
+}

@@ -5,6 +5,12 @@
 
 namespace medsearch {
 
+bool is_medicine_word(std::string_view w) {
+    return w == "medicine" || w == "medicines" || w == "medication" || w == "medications" || w == "meds" ||
+           w == "pills" || w == "tablets" || w == "medicamento" || w == "medicamentos" || w == "medicina" ||
+           w == "pastillas";
+}
+
 bool frames_diagnosis_question(std::string_view a, std::string_view b) {
     return (a == "saber" && b == "si") || ((a == "know" || a == "tell") && (b == "if" || b == "whether"));
 }
@@ -121,7 +127,8 @@ std::optional<SectionKind> two_word_cue(std::string_view a, std::string_view b) 
         (a == "quien" && (b == "le" || b == "les")))  // "¿a quién le da?"
         return SectionKind::risk_factors;
     if ((a == "what" && (b == "helps" || b == "help")) || (a == "get" && b == "rid") ||
-        (a == "que" && (b == "ayuda" || b == "sirve" || b == "sirven" || b == "alivia")))  // "¿qué sirve para ...?"
+        (a == "que" && (b == "ayuda" || b == "sirve" || b == "sirven" || b == "alivia" ||
+                        b == "tomar")))  // "¿qué sirve para ...?", "¿qué tomar para ...?"
         return SectionKind::treatment;
     if ((a == "genetic" && (b == "change" || b == "changes")) ||
         ((a == "cambio" || a == "cambios") && (b == "genetico" || b == "geneticos")))
@@ -157,14 +164,6 @@ bool asks_why_a_treatment(const std::vector<std::string>& words) {
         if (i + 2 < words.size() && w == "am" && words[i + 1] == "i" && words[i + 2] == "on") return true;
     }
     return false;
-}
-
-// A medicine named without a question word ("medicine for pain after a stroke") asks for the
-// treatment; any other cue says more ("medications that cause neuropathy": causes).
-bool is_medicine_word(std::string_view w) {
-    return w == "medicine" || w == "medicines" || w == "medication" || w == "medications" || w == "meds" ||
-           w == "pills" || w == "tablets" || w == "medicamento" || w == "medicamentos" || w == "medicina" ||
-           w == "pastillas";
 }
 
 // "difference between X and Y" asks what each one is; "X vs Y" often asks something else

@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "highlighter.hpp"
+#include "intent.hpp"
 #include "likeness.hpp"
 #include "medsearch/analyzer.hpp"
 #include "medsearch/schema.hpp"
@@ -370,7 +371,8 @@ struct Searcher::Impl {
                 ++i;
                 continue;
             }
-            if (part.quoted || (part.abbreviation && !shouted) || part.words.size() != 1 || !part.synonyms.empty() || cue[i])
+            if (part.quoted || (part.abbreviation && !shouted) || part.words.size() != 1 || !part.synonyms.empty() || cue[i] ||
+                is_medicine_word(part.words[0]))
                 continue;
             const std::string& word = part.words[0];
             if (word.size() < 4 || is_stopword(word, "") || text_or_search_frequency(word) > 0 ||

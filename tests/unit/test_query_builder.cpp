@@ -223,6 +223,7 @@ TEST_CASE("section intent from cue words, English and Spanish", "[query][intent]
         {"¿cuánto dura la neuralgia posherpética?", "outlook"},
         {"what else helps sciatica", "treatment"},
         {"¿qué sirve para la ciática?", "treatment"},
+        {"¿qué tomar para la ciática?", "treatment"},
         {"¿para qué sirve la gabapentina?", "none"},  // what it is for: its own page
         {"además de medicinas, ¿qué más ayuda con el dolor?", "treatment"},
         {"how to get rid of pins and needles", "treatment"},

@@ -1121,6 +1121,15 @@ TEST_CASE("spelling: a lone word in capitals too long for an abbreviation is cor
     CHECK(search(searcher, "SCIAT").corrected.empty());
 }
 
+TEST_CASE("spelling: a medicine word asking for the treatment is never corrected", "[search][spelling]") {
+    TempDir dir;
+    index_notes(dir, {{"cannabis-es", "Cannabis", "El cannabis medicinal alivia algunos dolores.", "es"},
+                      {"tratamiento", "Tratamiento", "El tratamiento de la culebrilla usa antivirales.", "es"}});
+    auto searcher = open_searcher(dir.path());
+    // "medicina" is the start of "medicinal": completed, the query lost its treatment reading.
+    CHECK(search(searcher, "medicina para la culebrilla").corrected.empty());
+}
+
 TEST_CASE("spelling: another form of the typed word is no correction", "[search][spelling]") {
     TempDir dir;
     // In the text and in what people type for the section: "sjogrens" in more places than the

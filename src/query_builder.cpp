@@ -395,7 +395,17 @@ std::string guess_language(const Xapian::Database& db, const ParsedQuery& parsed
     // A query about articles only other languages have ("piernas inquietas", named "restless legs
     // syndrome" by the vocabulary, has no Spanish article) is not kept to its words' language.
     auto unless_named_elsewhere = [&](std::string language) -> std::string {
-        const std::vector<std::string> names = subject_names(parsed, db);
+        // The names of the whole query's subject and of each part ("piernas inquietas en la
+        // noche": the first part only).
+        std::vector<std::string> names = subject_names(parsed, db);
+        for (const auto& part : parsed.parts) {
+            auto add = [&](const std::vector<std::string>& words) {
+                if (std::string term = name_term(words); !term.empty() && db.term_exists(term)) names.push_back(term);
+            };
+            add(part.words);
+            for (const auto& s : part.synonyms)
+                if (!s.one_way) add(s.phrase.words);
+        }
         if (language.empty() || names.empty()) return language;
         Xapian::Enquire enquire(db);
         enquire.set_query(in_language(Xapian::Query(Xapian::Query::OP_OR, names.begin(), names.end()), language));

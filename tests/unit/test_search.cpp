@@ -316,7 +316,7 @@ TEST_CASE("a query in one language about an article only another language has se
                                {section("overview", "Overview", SectionKind::definition, "Pain down the leg.")});
     Article ciatica = article("sciatica-es", "Ciática",
                               {section("resumen", "Resumen", SectionKind::definition,
-                                       "La ciática es un dolor que baja por las piernas, a veces inquietas de noche.")});
+                                       "La ciática es un dolor que baja por las piernas, peor de noche.")});
     ciatica.language = "es";
     index_articles(dir, {rls, sciatica, ciatica}, synonyms);
     auto searcher = open_searcher(dir.path());
@@ -325,6 +325,12 @@ TEST_CASE("a query in one language about an article only another language has se
     CHECK(legs.language.empty());
     REQUIRE_FALSE(legs.hits.empty());
     CHECK(legs.hits.front().article.id == "restless-legs");
+    // Also when other words say Spanish: one part names the English article only, so it is
+    // searched too (the order is the words' to decide).
+    auto at_night = search(searcher, "piernas inquietas de noche", Grouping::section);
+    CHECK(at_night.language.empty());
+    CHECK(std::any_of(at_night.hits.begin(), at_night.hits.end(),
+                      [](const SearchHit& h) { return h.article.id == "restless-legs"; }));
     // A name a Spanish article has keeps the query in Spanish.
     auto ciatica_hits = search(searcher, "ciática", Grouping::section);
     CHECK(ciatica_hits.language == "es");

@@ -630,10 +630,7 @@ void add_name_intent(ParsedQuery& parsed, const Xapian::Database& db, const Quer
     // The first words of a name, alone, are the bare name when it can be no other.
     if (names.empty() && !parsed.intent) {
         std::vector<std::string> words;
-        for (const auto& part : parsed.parts) {
-            if (part.quoted) return;
-            words.insert(words.end(), part.words.begin(), part.words.end());
-        }
+        for (const auto& part : parsed.parts) words.insert(words.end(), part.words.begin(), part.words.end());
         names = names_started_by(db, words);
     }
     if (names.empty()) return;

@@ -289,7 +289,7 @@ TEST_CASE("the first words of one article's name, alone, open on its overview li
                         section("outlook", "Outlook", SectionKind::outlook, std::move(more))});
     };
     Article phantom = two_sections("phantom-limb-pain", "Phantom Limb Pain",
-                                   "Phantom pain, phantom itch and phantom sensations fade.");
+                                   "Phantom limb pain, phantom limb itch and phantom sensations fade.");
     Article injury = two_sections("spinal-cord-injury-pain", "Spinal Cord Injury Pain",
                                   "Spinal pain after a spinal injury to the spinal cord eases.");
     Article stimulation = two_sections("spinal-cord-stimulation", "Spinal Cord Stimulation", "A device.");
@@ -302,6 +302,8 @@ TEST_CASE("the first words of one article's name, alone, open on its overview li
     };
     CHECK(first("phantom") == "phantom-limb-pain#overview");
     CHECK(first("phantom limb") == "phantom-limb-pain#overview");
+    // Quoted too: a librarian's exact phrase that starts one article's names.
+    CHECK(first("\"phantom limb\"") == "phantom-limb-pain#overview");
     // "spinal" starts two articles' names: no bare name, the text decides.
     CHECK(first("spinal") == "spinal-cord-injury-pain#outlook");
 }

@@ -407,10 +407,12 @@ struct Searcher::Impl {
             // Four letters are as often the start of a word ("carpal tunn", "shingles vacc") as a
             // slip: the word they start wins over a suggestion two edits away ("vacc" is no
             // "vary"), and over one a letter away when in more sections ("tunnel", not "turn").
-            if (!listed && word.size() == 4) {
+            // A stopword is no rival ("phan" is no "than"); a listed word ("trig", "char") is
+            // completed only when the query found nothing as typed.
+            if ((!listed || real_words == RealWords::corrected) && word.size() == 4) {
                 if (std::string started = completion(word, 4);
                     !started.empty() &&
-                    (suggestion.empty() || !one_edit_apart(word, suggestion) ||
+                    (suggestion.empty() || is_stopword(suggestion, "") || !one_edit_apart(word, suggestion) ||
                      text_or_search_frequency(started) > text_or_search_frequency(suggestion)))
                     suggestion = std::move(started);
             }

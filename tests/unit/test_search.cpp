@@ -1046,8 +1046,9 @@ TEST_CASE("spelling: another form of a listed word is real in the query's langua
 TEST_CASE("spelling: a real word that finds nothing is retried one edit away, not two", "[search][spelling]") {
     TempDir dir;
     index_notes(dir, {{"age", "Age", "Nerve pain is more common after 60 years."},
+                      {"tn", "Trigeminal Neuralgia", "Trigeminal neuralgia is face pain."},
                       {"culebrilla", "Culebrilla", "La culebrilla aparece después de los 50 años.", "es"}});
-    auto list = WordList::load({dir.write("spanish", "niño\n"), dir.write("english", "peers\nfeat\n")});
+    auto list = WordList::load({dir.write("spanish", "niño\n"), dir.write("english", "peers\nfeat\ntrig\n")});
     REQUIRE(list.ok());
     auto opened = Searcher::open(dir.path(), std::make_shared<const WordList>(std::move(list).value()));
     REQUIRE(opened.ok());
@@ -1061,6 +1062,8 @@ TEST_CASE("spelling: a real word that finds nothing is retried one edit away, no
     }
     // Unknown words are corrected as before, two edits away included ("yiers" -> "years").
     CHECK(search(searcher, "yiers").corrected == "years");
+    // Four letters of the word list that find nothing are the start of a word ("trig").
+    CHECK(search(searcher, "trig").corrected == "trigeminal");
 }
 
 TEST_CASE("spelling: a typo is corrected into a word of the query's language", "[search][spelling]") {
@@ -1164,7 +1167,9 @@ TEST_CASE("spelling: four letters are completed unless a likelier word is one ed
                       {"shot", "Shots", "A vaccine helps."},
                       {"feet", "Feet", "Cold feet."},
                       {"hands", "Hands", "Feet and hands."},
-                      {"news", "News", "A feature."}});
+                      {"news", "News", "A feature."},
+                      {"phantom", "Phantom Pain", "Phantom pain follows an amputation."},
+                      {"walks", "Walks", "Better than rest, more than sleep, less than a run."}});
     auto searcher = open_searcher(dir.path());
     // "tunnel" (2 sections) over "turn", one edit away in 1.
     CHECK(search(searcher, "carpal tunn").corrected == "carpal tunnel");
@@ -1172,6 +1177,8 @@ TEST_CASE("spelling: four letters are completed unless a likelier word is one ed
     CHECK(search(searcher, "vacc").corrected == "vaccine");
     // "feet" is one edit away and in more sections than "feature".
     CHECK(search(searcher, "feat").corrected == "feet");
+    // A stopword one edit away is no rival: "phan" is the start of "phantom", not a "than".
+    CHECK(search(searcher, "phan").corrected == "phantom");
 }
 
 TEST_CASE("spelling: of the words one edit away, the one in the most sections wins", "[search][spelling]") {

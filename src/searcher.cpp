@@ -375,9 +375,22 @@ struct Searcher::Impl {
                 is_medicine_word(part.words[0]))
                 continue;
             const std::string& word = part.words[0];
-            if (word.size() < 4 || is_stopword(word, "") || text_or_search_frequency(word) > 0 ||
-                !synonyms.lookup(part.words, false).empty())
+            if (word.size() < 4 || is_stopword(word, "") || !synonyms.lookup(part.words, false).empty()) continue;
+            // The last word of a search box may be unfinished even when the index has it: "diabetic
+            // neuro" (3 sections say "neuro") is the start of "neuropathy" (in 150). It is completed
+            // when the text ends on it, it is no word of the word lists ("hear" is no "heart",
+            // "late" no "later") and the word it starts is in ten times as many sections.
+            if (const auto typed_freq = text_or_search_frequency(word); typed_freq > 0) {
+                constexpr Xapian::doccount kUnfinished = 10;
+                const bool last = i + 1 == parsed.parts.size() && part.end == text.size() &&
+                                  !(words && (words->contains(word) || another_form(word)));
+                const std::string started = last ? completion(word, 4) : std::string();
+                if (started.empty() || text_or_search_frequency(started) < kUnfinished * typed_freq ||
+                    same_stem(word, started, language_of_query()))
+                    continue;
+                correct(part.begin, part.end, word, started, shouted ? as_typed(started) : written_form(started));
                 continue;
+            }
             // A word split in two ("radio frequency", "gaba pentin") is joined when the index has
             // the whole; joined, the second word is part of the correction, not searched again.
             if (const std::string joined = joined_with_next(text, parsed, i, shouted); !joined.empty()) {

@@ -1043,6 +1043,32 @@ TEST_CASE("spelling: another form of a listed word is real in the query's langua
     CHECK(search(spanish, "shingles ninos").corrected == "shingles nines");
 }
 
+TEST_CASE("spelling: the query's last word is completed when it starts a far commoner word", "[search][spelling]") {
+    TempDir dir;
+    std::vector<Note> notes{{"exam", "Exam", "A neuro exam checks reflexes."}};
+    for (int i = 0; i < 10; ++i)
+        notes.push_back({"dn" + std::to_string(i), "Note " + std::to_string(i), "Diabetic neuropathy hurts the feet."});
+    notes.push_back({"hear", "Hearing", "Some cannot hear well."});
+    for (int i = 0; i < 10; ++i)
+        notes.push_back({"heart" + std::to_string(i), "Heart " + std::to_string(i), "The heart beats."});
+    index_notes(dir, notes);
+    auto list = WordList::load({dir.write("english", "hear\n")});
+    REQUIRE(list.ok());
+    auto opened = Searcher::open(dir.path(), std::make_shared<const WordList>(std::move(list).value()));
+    REQUIRE(opened.ok());
+    auto& searcher = opened.value();
+    // A search box sends "diabetic neuro" before the word is done: "neuro" (1 section) starts
+    // "neuropathy" (10).
+    auto typing = search(searcher, "diabetic neuro", Grouping::section);
+    CHECK(typing.corrected == "diabetic neuropathy");
+    REQUIRE_FALSE(typing.hits.empty());
+    CHECK(typing.hits.front().article.id.starts_with("dn"));
+    // Not once a space follows it, nor inside the query, nor a word of the word list.
+    CHECK(search(searcher, "diabetic neuro ").corrected.empty());
+    CHECK(search(searcher, "neuro exam").corrected.empty());
+    CHECK(search(searcher, "cannot hear").corrected.empty());
+}
+
 TEST_CASE("spelling: a real word that finds nothing is retried one edit away, not two", "[search][spelling]") {
     TempDir dir;
     index_notes(dir, {{"age", "Age", "Nerve pain is more common after 60 years."},

@@ -10,6 +10,28 @@
 namespace medsearch {
 namespace {
 
+// Whether any section of `db` matches `query`: a probe, so no weights are computed.
+bool matches_any(const Xapian::Database& db, const Xapian::Query& query) {
+    Xapian::Enquire enquire(db);
+    enquire.set_query(query);
+    enquire.set_weighting_scheme(Xapian::BoolWeight());
+    return !enquire.get_mset(0, 1).empty();
+}
+
+// Adds to `names` the XN term of `words` when an article of `db` has that name.
+void add_if_name(const Xapian::Database& db, const std::vector<std::string>& words, std::vector<std::string>& names) {
+    std::string term = name_term(words);
+    if (!term.empty() && db.term_exists(term)) names.push_back(std::move(term));
+}
+
+// Adds the names `part` gives: its words, and its equivalents ("neuropathy" for "nerve pain"),
+// not what one-way rules point it at ("jolts of pain in my jaw" => trigeminal neuralgia asks more).
+void add_part_names(const Xapian::Database& db, const QueryPart& part, std::vector<std::string>& names) {
+    add_if_name(db, part.words, names);
+    for (const auto& s : part.synonyms)
+        if (!s.one_way) add_if_name(db, s.phrase.words, names);
+}
+
 // Words that frame a question instead of naming what it is about. The verb of "does ibuprofen
 // work", "what helps burning feet", "will quitting drinking fix it", "qué medicamentos sirven"
 // asks whether a thing works; counted as a word, it gave the sections that happen to say "work"
@@ -232,11 +254,8 @@ Xapian::Query kind_query(SectionKind kind) {
 
 // Whether any of the articles named by `names` (XN terms) has a section of `kind`.
 bool has_section_of_kind(const Xapian::Database& db, SectionKind kind, const std::vector<std::string>& names) {
-    Xapian::Enquire probe(db);
-    probe.set_query(Xapian::Query(Xapian::Query::OP_FILTER, kind_query(kind),
-                                  Xapian::Query(Xapian::Query::OP_OR, names.begin(), names.end())));
-    probe.set_weighting_scheme(Xapian::BoolWeight());
-    return !probe.get_mset(0, 1).empty();
+    return matches_any(db, Xapian::Query(Xapian::Query::OP_FILTER, kind_query(kind),
+                                         Xapian::Query(Xapian::Query::OP_OR, names.begin(), names.end())));
 }
 
 // Sections of the named articles (`names`, XN terms) that are neither of the asked kind nor an
@@ -364,10 +383,7 @@ Xapian::Query in_language(const Xapian::Query& query, const std::string& languag
 }
 
 bool has_word_in_language(const Xapian::Database& db, const std::string& word, const std::string& language) {
-    Xapian::Enquire enquire(db);
-    enquire.set_query(in_language(Xapian::Query(word), language));
-    enquire.set_weighting_scheme(Xapian::BoolWeight());
-    return !enquire.get_mset(0, 1).empty();
+    return matches_any(db, in_language(Xapian::Query(word), language));
 }
 
 std::string guess_language(const Xapian::Database& db, const ParsedQuery& parsed) {
@@ -398,19 +414,11 @@ std::string guess_language(const Xapian::Database& db, const ParsedQuery& parsed
         // The names of the whole query's subject and of each part ("piernas inquietas en la
         // noche": the first part only).
         std::vector<std::string> names = subject_names(parsed, db);
-        for (const auto& part : parsed.parts) {
-            auto add = [&](const std::vector<std::string>& words) {
-                if (std::string term = name_term(words); !term.empty() && db.term_exists(term)) names.push_back(term);
-            };
-            add(part.words);
-            for (const auto& s : part.synonyms)
-                if (!s.one_way) add(s.phrase.words);
-        }
+        for (const auto& part : parsed.parts) add_part_names(db, part, names);
         if (language.empty() || names.empty()) return language;
-        Xapian::Enquire enquire(db);
-        enquire.set_query(in_language(Xapian::Query(Xapian::Query::OP_OR, names.begin(), names.end()), language));
-        enquire.set_weighting_scheme(Xapian::BoolWeight());
-        return enquire.get_mset(0, 1).empty() ? std::string() : language;
+        return matches_any(db, in_language(Xapian::Query(Xapian::Query::OP_OR, names.begin(), names.end()), language))
+                   ? language
+                   : std::string();
     };
     for (const auto& part : parsed.parts)
         for (const auto& word : part.words)
@@ -559,10 +567,7 @@ void drop_unfinished_letter(ParsedQuery& parsed, const Xapian::Database& db) {
     const QueryPart& before = parsed.parts[parsed.parts.size() - 2];
     if (before.words.empty()) return;
     const std::vector<std::string> pair{before.words.back(), last.words[0]};
-    Xapian::Enquire enquire(db);
-    enquire.set_query(Xapian::Query(Xapian::Query::OP_PHRASE, pair.begin(), pair.end()));
-    enquire.set_weighting_scheme(Xapian::BoolWeight());
-    if (enquire.get_mset(0, 1).empty()) parsed.parts.pop_back();
+    if (!matches_any(db, Xapian::Query(Xapian::Query::OP_PHRASE, pair.begin(), pair.end()))) parsed.parts.pop_back();
 }
 
 std::vector<std::string> subject_names(const ParsedQuery& parsed, const Xapian::Database& db) {
@@ -573,19 +578,12 @@ std::vector<std::string> subject_names(const ParsedQuery& parsed, const Xapian::
         if (!parsed.intent || !cue[i]) subject.push_back(&parsed.parts[i]);
     std::vector<std::string> names;  // XN terms of the articles the query names
     if (subject.empty()) return names;
-    auto add_if_name = [&](const std::vector<std::string>& words) {
-        std::string term = name_term(words);
-        if (!term.empty() && db.term_exists(term)) names.push_back(std::move(term));
-    };
+    // Several parts name a thing together; one part also by its equivalents.
     auto add_names_of = [&](const std::vector<const QueryPart*>& parts) {
+        if (parts.size() == 1) return add_part_names(db, *parts[0], names);
         std::vector<std::string> words;
         for (const auto* p : parts) words.insert(words.end(), p->words.begin(), p->words.end());
-        add_if_name(words);
-        // One part that is another name of the thing ("neuropathy" for "nerve pain") too; a lay
-        // description pointing at it ("jolts of pain in my jaw" => trigeminal neuralgia) asks more.
-        if (parts.size() == 1)
-            for (const auto& s : parts[0]->synonyms)
-                if (!s.one_way) add_if_name(s.phrase.words);
+        add_if_name(db, words, names);
     };
     add_names_of(subject);
     // "sciatica pain", "dolor de ciática": a name with the word "pain" beside it, when the two

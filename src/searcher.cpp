@@ -343,6 +343,8 @@ struct Searcher::Impl {
             const std::string& lang = language_of_query();
             return !lang.empty() && words->contains_stem(lang, analyzer.stem(word, lang));
         };
+        // A word of the word lists, or another form of one.
+        auto is_listed = [&](const std::string& word) { return words && (words->contains(word) || another_form(word)); };
         // A query typed all in capitals ("SCIATCA TREATMENT") does not say which of its words are
         // abbreviations: those the vocabulary does not expand are corrected like any other.
         // So is a lone word in capitals too long to be an abbreviation ("SIATICA", "GABAPENTN":
@@ -360,6 +362,8 @@ struct Searcher::Impl {
                                [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
             return word;
         };
+        // A correction as the articles write it ("dolor de ciática"), in capitals when typed so.
+        auto shown = [&](const std::string& word) { return shouted ? as_typed(word) : written_form(word); };
         for (std::size_t i = 0; i < parsed.parts.size(); ++i) {
             const auto& part = parsed.parts[i];
             // A letter code and its number typed apart ("B-12", "vitamin b 12") are one word of
@@ -382,13 +386,12 @@ struct Searcher::Impl {
             // "late" no "later") and the word it starts is in ten times as many sections.
             if (const auto typed_freq = text_or_search_frequency(word); typed_freq > 0) {
                 constexpr Xapian::doccount kUnfinished = 10;
-                const bool last = i + 1 == parsed.parts.size() && part.end == text.size() &&
-                                  !(words && (words->contains(word) || another_form(word)));
+                const bool last = i + 1 == parsed.parts.size() && part.end == text.size() && !is_listed(word);
                 const std::string started = last ? completion(word, 4) : std::string();
                 if (started.empty() || text_or_search_frequency(started) < kUnfinished * typed_freq ||
                     same_stem(word, started, language_of_query()))
                     continue;
-                correct(part.begin, part.end, word, started, shouted ? as_typed(started) : written_form(started));
+                correct(part.begin, part.end, word, started, shown(started));
                 continue;
             }
             // A word split in two ("radio frequency", "gaba pentin") is joined when the index has
@@ -400,7 +403,7 @@ struct Searcher::Impl {
             }
             // A real word is only completed ("cipro" is the start of "ciprofloxacin"), not made
             // into another one ("kids" -> "aids", "panicking" -> "picking").
-            const bool listed = words && (words->contains(word) || another_form(word));
+            const bool listed = is_listed(word);
             const bool real = real_words == RealWords::kept && listed;
             std::string suggestion = completion(word);
             if (suggestion.empty() && real) {
@@ -453,8 +456,7 @@ struct Searcher::Impl {
             // while "neuropaty", whose Spanish stem a few Spanish sections share, is for "neuropathy".
             if (const auto typed = stem_frequency(word, language_of_query()); typed > 0 && typed >= text_or_search_frequency(suggestion))
                 continue;
-            // Shown as the articles write it ("dolor de ciática"), in capitals when typed so.
-            correct(part.begin, part.end, word, suggestion, shouted ? as_typed(suggestion) : written_form(suggestion));
+            correct(part.begin, part.end, word, suggestion, shown(suggestion));
         }
         if (corrections.empty()) return {};
         corrected.append(text, cursor, std::string::npos);

@@ -68,17 +68,30 @@ struct Segment {
     bool quoted;
 };
 
-// Splits on double quotes: odd segments are quoted. An unmatched quote quotes to the end.
+// The length of the quotation mark opening or closing a phrase at `i`, or 0: straight, curly
+// (“ ” „) and fullwidth double quotes and guillemets (« », as Spanish writes them). Not single
+// quotes: the closing one is also the apostrophe ("can’t").
+std::size_t quote_mark_at(std::string_view text, std::size_t i) {
+    for (std::string_view mark : {"\"", "“", "”", "„", "«", "»", "＂"})
+        if (text.substr(i, mark.size()) == mark) return mark.size();
+    return 0;
+}
+
+// Splits on quotation marks: odd segments are quoted. An unmatched quote quotes to the end.
 std::vector<Segment> split_quotes(std::string_view text) {
     std::vector<Segment> out;
     bool quoted = false;
     std::size_t start = 0;
-    for (std::size_t i = 0; i <= text.size(); ++i) {
-        if (i == text.size() || text[i] == '"') {
-            if (i > start) out.push_back(Segment{text.substr(start, i - start), start, quoted});
-            quoted = !quoted;
-            start = i + 1;
+    for (std::size_t i = 0; i <= text.size();) {
+        const std::size_t mark = i == text.size() ? 1 : quote_mark_at(text, i);
+        if (mark == 0) {
+            ++i;
+            continue;
         }
+        if (i > start) out.push_back(Segment{text.substr(start, i - start), start, quoted});
+        quoted = !quoted;
+        i += mark;
+        start = i;
     }
     return out;
 }

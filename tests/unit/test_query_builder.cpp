@@ -325,3 +325,17 @@ TEST_CASE("a quoted term keeps its equivalents, not what a one-way rule points i
     // Unquoted, the pointers stay.
     CHECK_FALSE(parse_query("pins and needles", f.analyzer, &f.synonyms, body_only()).parts[0].synonyms.empty());
 }
+
+TEST_CASE("typographic quotation marks quote a phrase like straight ones", "[query]") {
+    Fixture f;
+    const std::string straight = f.describe("\"burning feet\" at night", body_only());
+    // Curly, low-high (German), guillemets (Spanish) and fullwidth marks, as phones and word
+    // processors type them.
+    for (std::string_view text : {"“burning feet” at night", "„burning feet“ at night", "«burning feet» at night",
+                                  "＂burning feet＂ at night"})
+        CHECK(f.describe(text, body_only()) == straight);
+    // Single quotes are left alone: the closing one is also the apostrophe ("can’t").
+    const auto parsed = parse_query("‘burning feet’", f.analyzer, &f.synonyms, body_only());
+    REQUIRE_FALSE(parsed.parts.empty());
+    CHECK_FALSE(parsed.parts[0].quoted);
+}

@@ -86,9 +86,7 @@ int explain(const std::string& db_path, const std::string& typed, std::size_t si
         return 1;
     }
     const std::string text = searched_text(db_path, typed, options);
-    ParsedQuery parsed = parse_query(text, analyzer, &synonyms, options);
-    drop_unfinished_letter(parsed, db);
-    add_name_intent(parsed, db, options);
+    ParsedQuery parsed = parse_in_index(text, analyzer, &synonyms, options, db);
     QueryPlan plan = plan_query(parsed, analyzer, options);
     Xapian::Query query = plan.combined();
     // As /api/search: the language asked for, else the one the words are in if that finds anything.

@@ -331,6 +331,8 @@ ParsedQuery parse_query(std::string_view text, Analyzer& analyzer, const Synonym
             // Quoted, a term is searched exactly: its equivalents still (another name of the same
             // thing), not the broader term a one-way rule points at (`"monofilament"` found every
             // Neurological Exam section through "monofilament test => neurological exam").
+            std::copy_if(part.synonyms.begin(), part.synonyms.end(), std::back_inserter(part.set_aside),
+                         points_at_article);
             std::erase_if(part.synonyms, points_at_article);
             if (part.synonyms.size() > kMaxExpansions) part.synonyms.resize(kMaxExpansions);
             parsed.parts.push_back(std::move(part));
@@ -383,6 +385,22 @@ ParsedQuery parse_query(std::string_view text, Analyzer& analyzer, const Synonym
     if (options.intent) parsed.intent = detect_intent(all_words);
     parsed.intent_asked = parsed.intent.has_value();
     parsed.words = std::move(all_words);
+    return parsed;
+}
+
+ParsedQuery parse_in_index(std::string_view text, Analyzer& analyzer, const SynonymMap* synonyms,
+                           const QueryOptions& options, const Xapian::Database& db) {
+    ParsedQuery parsed = parse_query(text, analyzer, synonyms, options);
+    const Fields fields{schema::kBodyPrefix, schema::kHeadingPrefix, schema::kTitlePrefix, schema::kSearchesPrefix};
+    for (auto& part : parsed.parts) {
+        if (part.set_aside.empty() ||
+            matches_any(db, unit_query(part.words, fields, analyzer, query_languages(options))))
+            continue;
+        part.synonyms.insert(part.synonyms.end(), part.set_aside.begin(), part.set_aside.end());
+        if (part.synonyms.size() > kMaxExpansions) part.synonyms.resize(kMaxExpansions);
+    }
+    drop_unfinished_letter(parsed, db);
+    add_name_intent(parsed, db, options);
     return parsed;
 }
 

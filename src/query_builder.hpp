@@ -33,6 +33,8 @@ struct QueryPart {
     bool abbreviation = false;       // one word typed in capitals ("MS"): never spell-corrected
     std::size_t begin = 0, end = 0;  // byte offsets of `typed` in the query text
     std::vector<SynonymMap::Expansion> synonyms;
+    // Quoted: what one-way rules point the term at, set aside (see parse_in_index).
+    std::vector<SynonymMap::Expansion> set_aside;
     // Per word: a cue word of the intent, read in the whole query ("how many people are
     // affected": "people", "affected"); none in quoted parts.
     std::vector<bool> cues;
@@ -62,6 +64,13 @@ bool expands_as_abbreviation(const QueryPart& part);
 // unless they are all there is. `synonyms` may be null.
 ParsedQuery parse_query(std::string_view text, Analyzer& analyzer, const SynonymMap* synonyms,
                         const QueryOptions& options);
+
+// What /api/search and medsearch-explain search: parse_query, then the steps that read the index
+// (drop_unfinished_letter, add_name_intent). A quoted term takes what one-way rules point it at
+// only when no section has it: `"monofilament"` is searched as written, `"sugar nerve damage"`,
+// a lay description in no text, still finds diabetic neuropathy.
+ParsedQuery parse_in_index(std::string_view text, Analyzer& analyzer, const SynonymMap* synonyms,
+                           const QueryOptions& options, const Xapian::Database& db);
 
 // The languages whose stemmers a query's words go through: the one asked for, else every
 // language we index (a query may be in either).

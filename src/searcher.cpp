@@ -134,10 +134,7 @@ struct Searcher::Impl {
     }
 
     ParsedQuery parse(const std::string& text, const QueryOptions& options) {
-        ParsedQuery parsed = parse_query(text, analyzer, &synonyms, options);
-        drop_unfinished_letter(parsed, db);
-        add_name_intent(parsed, db, options);
-        return parsed;
+        return parse_in_index(text, analyzer, &synonyms, options, db);
     }
 
     // The indexed word an unknown word is the start of, when it is one: a search box is often

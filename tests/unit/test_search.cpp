@@ -707,6 +707,35 @@ TEST_CASE("regression: a multi-word synonym inside a quoted phrase is expanded a
     CHECK(has_match(*treatment, "nerve pain", "neuralgia", "synonym"));
 }
 
+TEST_CASE("a quoted lay description no section has still finds what it points at", "[search][synonyms]") {
+    TempDir dir;
+    auto builder = IndexBuilder::begin(dir.path());
+    REQUIRE(builder.ok());
+    REQUIRE(builder.value().add(article("diabetic-neuropathy", "Diabetic Neuropathy",
+                                        {section("overview", "Overview", SectionKind::definition,
+                                                 "High blood sugar slowly damages the nerves of the feet; "
+                                                 "a neurological exam finds it.")}))
+                .ok());
+    REQUIRE(builder.value().add(article("neurological-exam", "Neurological Exam",
+                                        {section("overview", "Overview", SectionKind::definition,
+                                                 "A monofilament test checks feeling in the feet.")}))
+                .ok());
+    REQUIRE(builder.value()
+                .publish(vocabulary_of("sugar nerve damage => diabetic neuropathy\nmonofilament => neurological exam\n"))
+                .ok());
+    auto searcher = open_searcher(dir.path());
+    // The phrase is in no section: quoting it must not leave the user with nothing.
+    auto lay = search(searcher, "\"sugar nerve damage\"", Grouping::section);
+    REQUIRE_FALSE(lay.hits.empty());
+    CHECK(lay.hits[0].article.id == "diabetic-neuropathy");
+    // A quoted term some section has is searched as written: not by the name it points at,
+    // which the other article's text has.
+    CHECK(search(searcher, "monofilament", Grouping::section).hits.size() == 2);
+    auto exact = search(searcher, "\"monofilament\"", Grouping::section);
+    REQUIRE(exact.hits.size() == 1);
+    CHECK(exact.hits[0].article.id == "neurological-exam");
+}
+
 TEST_CASE("a phrase does not join the end of one sentence to the start of the next", "[search]") {
     Index index;
     auto searcher = index.open();

@@ -9,6 +9,7 @@
 
 #include <array>
 #include <cassert>
+#include <cctype>
 #include <stdexcept>
 #include <unordered_map>
 #include <unordered_set>
@@ -92,6 +93,19 @@ bool ends_sentence(std::string_view between, std::size_t previous_word_bytes) {
     return false;
 }
 
+// "M.S", "E.M.G" (the word breaker leaves the last full stop out): letters written with full
+// stops between them are the abbreviation ("MS"); empty for any other word ("e.g" -> "eg" too).
+std::string undotted(std::string_view raw) {
+    if (raw.size() < 3 || raw.size() % 2 == 0) return {};
+    std::string letters;
+    for (std::size_t i = 0; i < raw.size(); ++i) {
+        const unsigned char c = static_cast<unsigned char>(raw[i]);
+        if (i % 2 == 1 ? c != '.' : !std::isalpha(c)) return {};
+        if (i % 2 == 0) letters += static_cast<char>(c);
+    }
+    return letters;
+}
+
 }  // namespace
 
 std::string fold(std::string_view text) {
@@ -135,6 +149,8 @@ std::vector<Token> Analyzer::tokenize(std::string_view text) {
          begin = end, end = impl_->words->next()) {
         if (impl_->words->getRuleStatus() < UBRK_WORD_NONE_LIMIT) continue;  // spaces, punctuation
         std::string_view raw = text.substr(std::size_t(begin), std::size_t(end - begin));
+        const std::string letters = undotted(raw);
+        if (!letters.empty()) raw = letters;
         std::string word = fold(raw);
         if (word.empty()) continue;
         const bool starts = !tokens.empty() &&

@@ -146,3 +146,20 @@ TEST_CASE("other contractions of function words are stopwords, unless a word of 
         CHECK_FALSE(is_stopword(word, ""));
     }
 }
+
+TEST_CASE("an abbreviation written with full stops is the abbreviation", "[analyzer]") {
+    Analyzer a;
+    const auto tokens = a.tokenize("M.S. and E.M.G. tests");
+    REQUIRE(tokens.size() == 4);
+    CHECK(tokens[0].word == "ms");
+    CHECK(tokens[0].all_caps);
+    CHECK(tokens[2].word == "emg");
+    CHECK(tokens[2].all_caps);
+    // The offsets still span the text as written, for highlighting.
+    CHECK(tokens[0].begin == 0);
+    CHECK(tokens[0].end == 3);
+    // In lower case it is a word like any other; a word with a full stop inside is not joined.
+    CHECK(words(a, "e.g. pain") == std::vector<std::string>{"eg", "pain"});
+    CHECK_FALSE(a.tokenize("e.g.")[0].all_caps);
+    CHECK(words(a, "3.5 mg") == std::vector<std::string>{"3.5", "mg"});
+}

@@ -307,6 +307,22 @@ bool expands_as_abbreviation(const QueryPart& part) {
                                             [](const SynonymMap::Expansion& s) { return s.abbreviation; });
 }
 
+namespace {
+
+// The abbreviation an abbreviation's plural is typed from ("SSRIs", "EMGs", "EMG's"), folded
+// ("ssri"); empty when `raw` is no capitals and digits followed by "s".
+std::string singular_abbreviation(std::string_view raw) {
+    if (!raw.ends_with('s')) return {};
+    raw.remove_suffix(1);
+    for (std::string_view apostrophe : {"'", "’"})
+        if (raw.ends_with(apostrophe)) raw.remove_suffix(apostrophe.size());
+    const bool shaped = raw.size() >= 2 && std::any_of(raw.begin(), raw.end(), [](unsigned char c) { return std::isupper(c); }) &&
+                        std::all_of(raw.begin(), raw.end(), [](unsigned char c) { return std::isupper(c) || std::isdigit(c); });
+    return shaped ? fold(raw) : std::string();
+}
+
+}  // namespace
+
 ParsedQuery parse_query(std::string_view text, Analyzer& analyzer, const SynonymMap* synonyms,
                         const QueryOptions& options) {
     ParsedQuery parsed;
@@ -360,6 +376,17 @@ ParsedQuery parse_query(std::string_view text, Analyzer& analyzer, const Synonym
             part.begin = seg.offset + tokens[i].begin;
             part.end = seg.offset + tokens[i + taken - 1].end;
             for (std::size_t k = i; k < i + taken; ++k) part.words.push_back(tokens[k].word);
+            // "SSRIs" is the plural of the abbreviation, searched as it: as the word "ssris" it
+            // was spell-corrected into "snris", another drug class.
+            if (const std::string singular = singular_abbreviation(part.typed);
+                expand && found.empty() && !singular.empty()) {
+                found = synonyms->lookup({singular}, true);
+                if (found.size() > kMaxExpansions) found.resize(kMaxExpansions);
+                if (!found.empty()) {
+                    part.words = {singular};
+                    part.abbreviation = true;
+                }
+            }
             part.synonyms = std::move(found);
             parsed.parts.push_back(std::move(part));
             i += taken;

@@ -252,6 +252,12 @@ struct Searcher::Impl {
         return db.get_termfreq(word) + db.get_termfreq(std::string(schema::kSearchesPrefix) + word);
     }
 
+    // Whether an article's title or also-called names, or a section heading, have `word`.
+    bool in_names_or_headings(const std::string& word) {
+        return db.term_exists(std::string(schema::kTitlePrefix) + word) ||
+               db.term_exists(std::string(schema::kHeadingPrefix) + word);
+    }
+
     // Whether `a` and `b` share a stem in `language` (in any language we index, when empty).
     bool same_stem(const std::string& a, const std::string& b, const std::string& language) {
         for (const auto& lang : language.empty() ? query_languages(QueryOptions{}) : std::vector{language})
@@ -377,6 +383,9 @@ struct Searcher::Impl {
                 continue;
             const std::string& word = part.words[0];
             if (word.size() < 4 || is_stopword(word, "") || !synonyms.lookup(part.words, false).empty()) continue;
+            // A word only an article's names or a heading have is known too: "aidp", an also-called
+            // name of Guillain–Barré, was "corrected" into "cidp", another disease.
+            if (in_names_or_headings(word) && text_or_search_frequency(word) == 0) continue;
             // The last word of a search box may be unfinished even when the index has it: "diabetic
             // neuro" (3 sections say "neuro") is the start of "neuropathy" (in 150). It is completed
             // when the text ends on it, it is no word of the word lists ("hear" is no "heart",

@@ -816,6 +816,42 @@ TEST_CASE("an abbreviation is matched as written, never by its stem", "[search][
     CHECK(search(searcher, "tens", Grouping::section).hits.size() == 2);
 }
 
+TEST_CASE("an abbreviation's plural is the abbreviation, in capitals only", "[search][abbreviations]") {
+    TempDir dir;
+    const SynonymMap synonyms = vocabulary_of("EMG => electromyography\n");
+    index_articles(dir,
+                   {article("emg", "Electromyography",
+                            {section("overview", "Overview", SectionKind::definition,
+                                     "Electromyography records the electrical activity of muscles.")})},
+                   synonyms);
+    auto searcher = open_searcher(dir.path());
+    for (const char* q : {"EMGs", "EMG's", "E.M.G."}) {
+        CAPTURE(q);
+        auto r = search(searcher, q, Grouping::section);
+        REQUIRE(r.hits.size() == 1);
+        CHECK(r.corrected.empty());
+        CHECK(has_match(r.hits[0].sections[0], q == std::string("E.M.G.") ? "E.M.G" : q, "electromyography", "abbreviation"));
+    }
+    // In lower case it is no abbreviation.
+    CHECK(search(searcher, "emgs", Grouping::section).hits.empty());
+}
+
+TEST_CASE("spelling: a word only an article's names have is not corrected", "[search][spelling]") {
+    TempDir dir;
+    Article gbs = article("guillain-barre-syndrome", "Guillain–Barré Syndrome",
+                          {section("overview", "Overview", SectionKind::definition,
+                                   "The immune system attacks the nerves and weakness rises from the legs.")});
+    gbs.also_called = {"AIDP"};
+    index_articles(dir, {gbs, article("cidp", "CIDP",
+                                      {section("overview", "Overview", SectionKind::definition,
+                                               "In CIDP the weakness comes back or grows over months.")})});
+    auto searcher = open_searcher(dir.path());
+    auto r = search(searcher, "aidp", Grouping::section);
+    CHECK(r.corrected.empty());
+    REQUIRE_FALSE(r.hits.empty());
+    CHECK(r.hits[0].article.id == "guillain-barre-syndrome");
+}
+
 TEST_CASE("spelling: an unknown word is corrected and explained, known words and abbreviations never", "[search][spelling]") {
     Index index;
     auto searcher = index.open();

@@ -194,10 +194,11 @@ struct Searcher::Impl {
         return std::string_view(text).substr(part.end, next.begin - part.end);
     }
 
-    // Part `i`'s word and the next one's as one word, when the index has it; empty otherwise.
+    // Part `i`'s word and the next one's as one word, when the index has it (in a section's
+    // text or searches, or an article's names: "painkillers"); empty otherwise.
     std::string indexed_whole(const ParsedQuery& parsed, std::size_t i) {
         std::string joined = parsed.parts[i].words[0] + parsed.parts[i + 1].words[0];
-        return db.term_exists(joined) ? joined : std::string();
+        return text_or_search_frequency(joined) > 0 || in_names_or_headings(joined) ? joined : std::string();
     }
 
     // The index's word for part `i`, one or two letters, and the next, a number, written as one
@@ -382,6 +383,21 @@ struct Searcher::Impl {
                 is_medicine_word(part.words[0]))
                 continue;
             const std::string& word = part.words[0];
+            // A word split in two whose halves the index may have apart ("neuro pathy", "tri
+            // geminal", "neuro stimulation") is joined when the index has the whole and the
+            // second half is in no section or the first is no word of the word lists: "neuro"
+            // (of "neuro exam") and "path" otherwise made "neuro path", the neurological exam.
+            // Letter codes and numbers are joined_code's ("hepatitis b 12 weeks" is no B12).
+            auto letters = [](const std::string& w) {
+                return std::none_of(w.begin(), w.end(), [](unsigned char c) { return std::isdigit(c); });
+            };
+            if (const std::string joined = joined_with_next(text, parsed, i, shouted);
+                !joined.empty() && !is_stopword(word, "") && letters(joined) &&
+                (text_or_search_frequency(parsed.parts[i + 1].words[0]) == 0 || !is_listed(word))) {
+                correct(part.begin, parsed.parts[i + 1].end, std::string(), joined, as_typed(joined));
+                ++i;
+                continue;
+            }
             if (word.size() < 4 || is_stopword(word, "") || !synonyms.lookup(part.words, false).empty()) continue;
             // A word only an article's names or a heading have is known too: "aidp", an also-called
             // name of Guillain–Barré, was "corrected" into "cidp", another disease.

@@ -967,6 +967,27 @@ TEST_CASE("spelling: a word typed in two is joined when the index has it whole",
     CHECK(search(searcher, "sclerozis pain").corrected == "sclerosis pain");
 }
 
+TEST_CASE("spelling: a split word is joined though the index has its first half", "[search][spelling]") {
+    TempDir dir;
+    Article otc = article("otc", "Pain Relievers",
+                          {section("overview", "Overview", SectionKind::definition, "Ibuprofen eases mild pain.")});
+    otc.also_called = {"painkillers"};
+    index_articles(dir, {article("neuropathy", "Neuropathy",
+                                 {section("overview", "Overview", SectionKind::definition,
+                                          "Neuropathy is nerve damage; a neuro exam and a path of tests find it.")}),
+                         otc});
+    auto searcher = open_searcher(dir.path());
+    // "neuro" and "path" are in the text: "pathy" was corrected into "path", the halves searched apart.
+    CHECK(search(searcher, "neuro pathy").corrected == "neuropathy");
+    // The whole may be only in an article's names.
+    auto killers = search(searcher, "pain killers", Grouping::section);
+    CHECK(killers.corrected == "painkillers");
+    REQUIRE_FALSE(killers.hits.empty());
+    CHECK(killers.hits[0].article.id == "otc");
+    // Two words of the text that make no word of the index stay apart.
+    CHECK(search(searcher, "nerve damage").corrected.empty());
+}
+
 TEST_CASE("spelling: a letter code and its number typed apart are joined when the index has them whole", "[search][spelling]") {
     TempDir dir;
     index_notes(dir, {{"b12", "Vitamin Deficiency", "Low vitamin B12 harms the nerves of the feet."},

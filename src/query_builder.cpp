@@ -354,6 +354,13 @@ ParsedQuery parse_query(std::string_view text, Analyzer& analyzer, const Synonym
             parsed.parts.push_back(std::move(part));
             continue;
         }
+        // Each word's stem per language, for entries typed in another form.
+        std::vector<std::pair<std::string, std::vector<std::string>>> stems;
+        if (expand)
+            for (const auto& language : query_languages(options)) {
+                stems.emplace_back(language, std::vector<std::string>{});
+                for (const auto& t : tokens) stems.back().second.push_back(analyzer.stem(t.word, language));
+            }
         for (std::size_t i = 0; i < tokens.size();) {
             std::size_t longest = expand ? std::min(synonyms->longest_entry(), tokens.size() - i) : 1;
             std::size_t taken = 1;
@@ -362,6 +369,11 @@ ParsedQuery parse_query(std::string_view text, Analyzer& analyzer, const Synonym
                 std::vector<std::string> words;
                 for (std::size_t k = i; k < i + n; ++k) words.push_back(tokens[k].word);
                 found = synonyms->lookup(words, n == 1 && tokens[i].all_caps);
+                // "my hand falls asleep at night" is the entry "hands fall asleep at night".
+                for (const auto& [language, of] : stems) {
+                    if (!found.empty() || n < 3) break;
+                    found = synonyms->lookup_forms({of.begin() + std::ptrdiff_t(i), of.begin() + std::ptrdiff_t(i + n)}, language);
+                }
                 // Some names have hundreds of variants (every CMT subtype lists "Charcot-Marie-Tooth
                 // disease"); the first ones, in vocabulary order, carry the meaning at a bounded cost.
                 if (found.size() > kMaxExpansions) found.resize(kMaxExpansions);

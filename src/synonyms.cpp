@@ -100,6 +100,14 @@ void SynonymMap::add_rule(SynonymRule rule, Analyzer& analyzer) {
     const auto& targets = rule.to.empty() ? from : to;
     for (const auto& f : from) {
         longest_ = std::max(longest_, f.words.size());
+        if (f.words.size() > 1 && !f.abbreviation) {
+            for (std::string_view language : {"en", "es"}) {
+                std::vector<std::string> stems;
+                for (const auto& w : f.words) stems.push_back(analyzer.stem(w, language));
+                auto& keys = forms_[std::string(language) + ":" + join_words(stems)];
+                if (std::find(keys.begin(), keys.end(), key_of(f)) == keys.end()) keys.push_back(key_of(f));
+            }
+        }
         auto& list = map_[key_of(f)];
         for (const auto& t : targets) {
             if (t.words == f.words) continue;
@@ -266,6 +274,19 @@ std::vector<SynonymMap::Expansion> SynonymMap::lookup(const std::vector<std::str
             }
         }
     }
+    return out;
+}
+
+std::vector<SynonymMap::Expansion> SynonymMap::lookup_forms(const std::vector<std::string>& stems,
+                                                           std::string_view language) const {
+    std::vector<Expansion> out;
+    if (stems.size() < 2) return out;
+    auto keys = forms_.find(std::string(language) + ":" + join_words(stems));
+    if (keys == forms_.end()) return out;
+    for (const auto& key : keys->second)
+        for (const auto& e : map_.at(key))
+            if (std::none_of(out.begin(), out.end(), [&](const Expansion& x) { return x.phrase == e.phrase; }))
+                out.push_back(e);
     return out;
 }
 

@@ -53,6 +53,10 @@ public:
                                     // stem may still match ("neuropaty" and Spanish "neuropatía")
     };
     std::vector<Expansion> lookup(const std::vector<std::string>& words, bool typed_in_caps) const;
+    // The expansions of the entries of two words or more whose words' stems in `language` ("en",
+    // "es") are `stems`: another form of the entry ("my hand falls asleep at night" finds "hands
+    // fall asleep at night"). Empty when none is.
+    std::vector<Expansion> lookup_forms(const std::vector<std::string>& stems, std::string_view language) const;
 
     std::size_t longest_entry() const noexcept { return longest_; }  // in words
     std::size_t rule_count() const noexcept { return rules_.size(); }
@@ -66,6 +70,9 @@ private:
     void add_rule(SynonymRule rule, Analyzer& analyzer);
     // Key: the folded words joined by ' ', prefixed with '^' for an abbreviation entry.
     std::unordered_map<std::string, std::vector<Expansion>> map_;
+    // Key: the language, ':' and the stems of a multi-word entry joined by ' '; value: the keys
+    // of map_ with those stems.
+    std::unordered_map<std::string, std::vector<std::string>> forms_;
     std::vector<SynonymRule> rules_;
     std::size_t longest_ = 0;
 };

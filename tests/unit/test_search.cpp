@@ -781,6 +781,24 @@ TEST_CASE("regression: synonyms are expanded in long queries too", "[search][syn
     CHECK(has_match(*treatment, "neuropathy", "neuralgia", "synonym"));
 }
 
+TEST_CASE("regression: a lay description of three words or more is found in another form", "[search][synonyms]") {
+    TempDir dir;
+    index_articles(dir,
+                   {article("paresthesia", "Paresthesia",
+                            {section("overview", "Overview", SectionKind::definition,
+                                     "Paresthesia is tingling or prickling in the skin.")}),
+                    article("sleep", "Sleep",
+                            {section("overview", "Overview", SectionKind::definition,
+                                     "Falling asleep at night is harder with pain.")})},
+                   vocabulary_of("hands fall asleep at night => paresthesia\n"));
+    auto searcher = open_searcher(dir.path());
+    // The entry says "hands fall"; without it, only the sleep note's "asleep at night" matched.
+    auto r = search(searcher, "my hand falls asleep at night", Grouping::section);
+    const SectionHit* paresthesia = find_section(r, "paresthesia#overview");
+    REQUIRE(paresthesia != nullptr);
+    CHECK(has_match(*paresthesia, "hand falls asleep at night", "paresthesia", "synonym"));
+}
+
 TEST_CASE("abbreviations expand only when typed in capitals, and say so", "[search][abbreviations]") {
     Index index;
     auto searcher = index.open();

@@ -135,3 +135,29 @@ TEST_CASE("the vocabulary survives serialisation into the index", "[synonyms]") 
     SynonymMap broken;
     CHECK_FALSE(SynonymMap::deserialize("{not json", a, broken));
 }
+
+TEST_CASE("an entry of several words is found in another form by its words' stems", "[synonyms]") {
+    Analyzer a;
+    SynonymMap map;
+    std::vector<Diagnostic> problems;
+    REQUIRE(map.add_solr("hands fall asleep at night => paresthesia\n"
+                         "camino sobre algodón => entumecimiento\n"
+                         "MS => multiple sclerosis\n",
+                         "lay.txt", a, problems));
+    auto stems = [&](const Words& words, std::string_view language) {
+        Words out;
+        for (const auto& w : words) out.push_back(a.stem(w, language));
+        return out;
+    };
+    const Words hand{"hand", "falls", "asleep", "at", "night"};
+    CHECK(map.lookup(hand, false).empty());
+    const auto found = map.lookup_forms(stems(hand, "en"), "en");
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].phrase.words == Words{"paresthesia"});
+    CHECK(found[0].one_way);
+    // In Spanish, by Spanish stems: "camina sobre algodones".
+    CHECK(map.lookup_forms(stems({"camina", "sobre", "algodones"}, "es"), "es").size() == 1);
+    // Other words with other stems are no form of it; nor is a single word.
+    CHECK(map.lookup_forms(stems({"hands", "fall", "asleep", "at", "noon"}, "en"), "en").empty());
+    CHECK(map.lookup_forms(stems({"ms"}, "en"), "en").empty());
+}

@@ -20,7 +20,6 @@
 // Exit status: 0 measured; 1 the corpus is absent or a build failed; 2 usage.
 #include <boost/program_options.hpp>
 #include <fcntl.h>
-#include <stdlib.h>  // mkdtemp
 #include <sys/resource.h>
 #include <unistd.h>
 #include <xapian.h>
@@ -36,6 +35,7 @@
 #include <nlohmann/json.hpp>
 
 #include "medsearch/index_writer.hpp"
+#include "bench_support.hpp"
 
 #ifndef PROJECT_ROOT_DIR
 #error "PROJECT_ROOT_DIR must name the repository root (bench/CMakeLists.txt defines it)"
@@ -44,6 +44,7 @@
 namespace po = boost::program_options;
 namespace fs = std::filesystem;
 using namespace medsearch;
+using namespace medsearch::bench;
 
 namespace {
 
@@ -176,23 +177,6 @@ double median(std::vector<Timing> runs) {
     return n % 2 ? runs[n / 2].wall : (runs[n / 2 - 1].wall + runs[n / 2].wall) / 2;
 }
 
-class TempDir {
-public:
-    explicit TempDir(const fs::path& base) {
-        std::string pattern = (base / "medsearch-bench-index-XXXXXX").string();
-        if (!::mkdtemp(pattern.data())) throw std::runtime_error("cannot create a directory under " + base.string());
-        path_ = pattern;
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path_, ec);
-    }
-    const fs::path& path() const { return path_; }
-
-private:
-    fs::path path_;
-};
-
 }  // namespace
 
 int main(int argc, char** argv) try {
@@ -248,17 +232,18 @@ int main(int argc, char** argv) try {
     // The same flush threshold for both, set before either opens a database.
     ::setenv("XAPIAN_FLUSH_THRESHOLD", std::to_string(flush_threshold).c_str(), 1);
 
-    TempDir tmp(work);
+    auto temp = TempDir::create(work, "medsearch-bench-index");
+    if (!temp) throw std::runtime_error("cannot create a directory under " + work.string());
     // The builds read a private copy, edited in place later as a librarian would edit the corpus.
     const fs::path original = corpus;
-    corpus = tmp.path() / "corpus.jsonl";
+    corpus = temp->path() / "corpus.jsonl";
     fs::copy_file(original, corpus);
     std::printf("corpus: %s (%.1f MB); flush threshold %zu\n", fs::canonical(original).string().c_str(),
                 double(fs::file_size(corpus)) / 1e6, flush_threshold);
     std::vector<Timing> floor_runs, full_runs;
     ReindexReport full_report;
     for (int i = 0; i < runs; ++i) {
-        fs::path floor_db = tmp.path() / ("floor-" + std::to_string(i));
+        fs::path floor_db = temp->path() / ("floor-" + std::to_string(i));
         floor_runs.push_back(raw_xapian_floor(corpus, floor_db));
         fs::remove_all(floor_db);
         const Timing& f = floor_runs.back();
@@ -266,7 +251,7 @@ int main(int argc, char** argv) try {
                     f.cpu, f.sections, rate(f, false));
         std::fflush(stdout);
 
-        fs::path index = tmp.path() / "index";
+        fs::path index = temp->path() / "index";
         // Every run but the last starts from nothing; the last one's build is reindexed below.
         fs::remove_all(index);
         full_runs.push_back(medsearch_run(corpus, synonyms, index, ReindexMode::full, &full_report));
@@ -286,9 +271,9 @@ int main(int argc, char** argv) try {
 
     // Incremental: edit changed_percent of the articles and reindex over the last full build;
     // then put them back, and so on: every run changes the same share of articles.
-    fs::path index = tmp.path() / "index";
-    fs::path edited = tmp.path() / "corpus-edited.jsonl";
-    fs::path pristine = tmp.path() / "corpus-pristine.jsonl";
+    fs::path index = temp->path() / "index";
+    fs::path edited = temp->path() / "corpus-edited.jsonl";
+    fs::path pristine = temp->path() / "corpus-pristine.jsonl";
     auto step = std::size_t(std::max(1.0, 100.0 / changed_percent));
     std::size_t changed = write_changed_corpus(corpus, edited, step, edit == "title");
     fs::copy_file(corpus, pristine);

@@ -8,13 +8,9 @@
 // built; 2 usage; 130 interrupted (SIGINT/SIGTERM; the temporary indexes are still removed).
 #include <boost/program_options.hpp>
 
-#include <stdlib.h>  // mkdtemp
-
 #include <algorithm>
 #include <chrono>
-#include <csignal>
 #include <cstdio>
-#include <ctime>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -22,19 +18,16 @@
 #include <set>
 #include <string>
 #include <thread>
-#include <unordered_set>
 #include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
-#include "medsearch/analyzer.hpp"
-#include "medsearch/index_writer.hpp"
 #include "medsearch/ingest.hpp"
 #include "medsearch/json_codec.hpp"
 #include "medsearch/searcher.hpp"
-#include "medsearch/synonyms.hpp"
 #include "medsearch/word_list.hpp"
+#include "bench_support.hpp"
 #include "relevance_eval.hpp"
 
 #ifndef PROJECT_ROOT_DIR
@@ -61,7 +54,6 @@ constexpr int kRetimings = 4;
 constexpr std::size_t kErrorsShown = 3;   // error messages printed per configuration
 constexpr std::size_t kTopShown = 3;      // results printed under each of the worst queries
 constexpr std::size_t kJudgedShown = 4;   // judged sections printed under each of them
-constexpr std::size_t kProblemsShown = 10;
 // How deep the first configuration is searched once more, untimed, for its re-ranking ceiling:
 // the head of the list that the likeness re-ranking reorders (src/likeness.hpp).
 constexpr std::size_t kCeilingDepth = 40;
@@ -111,10 +103,6 @@ std::vector<Configuration> configurations() {
     return out;
 }
 
-// Set by SIGINT/SIGTERM; the loops stop, and the temporary indexes are removed on the way out.
-volatile std::sig_atomic_t g_interrupted = 0;
-extern "C" void on_signal(int) { g_interrupted = 1; }
-
 enum class SplitChoice { dev, test, all };
 
 struct Options {
@@ -135,107 +123,10 @@ struct Options {
     std::vector<fs::path> word_lists;  // as medsearch-server --words; default: system_word_lists()
 };
 
-// A fresh directory under the system temp dir, removed with everything in it on destruction.
-class TempDir {
-public:
-    static std::optional<TempDir> create() {
-        std::string pattern = (fs::temp_directory_path() / "medsearch-bench-XXXXXX").string();
-        if (mkdtemp(pattern.data()) == nullptr) return std::nullopt;
-        return TempDir(pattern);
-    }
-    TempDir(TempDir&& other) noexcept : path_(std::exchange(other.path_, {})) {}
-    TempDir& operator=(TempDir&&) = delete;
-    ~TempDir() {
-        if (path_.empty()) return;
-        std::error_code ec;
-        fs::remove_all(path_, ec);
-    }
-    const fs::path& path() const { return path_; }
-
-private:
-    explicit TempDir(fs::path path) : path_(std::move(path)) {}
-    fs::path path_;
-};
-
-double seconds_since(std::chrono::steady_clock::time_point start) {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
-void report_problems(std::string_view what, const std::vector<Diagnostic>& problems) {
-    if (problems.empty()) return;
-    std::cerr << kProgram << ": " << what << ": " << problems.size() << " problem(s):\n";
-    for (std::size_t i = 0; i < problems.size() && i < kProblemsShown; ++i)
-        std::cerr << "  " << format_diagnostic(problems[i]) << '\n';
-    if (problems.size() > kProblemsShown) std::cerr << "  ...\n";
-}
-
-// A progress line on stderr, after what stdout holds so far so that `2>&1` keeps the order.
-void progress(const std::string& message) {
-    std::fflush(stdout);
-    std::cerr << kProgram << ": " << message << '\n';
-}
-
 std::string format_seconds(double seconds) {
     char buf[32];
     std::snprintf(buf, sizeof buf, "%.1f s", seconds);
     return buf;
-}
-
-// ---- indexes ----
-
-struct BuiltIndex {
-    std::string name;
-    fs::path dir;
-    std::size_t articles = 0;
-    std::size_t sections = 0;
-    std::size_t synonym_rules = 0;
-    double seconds = 0;  // reading, analysing, writing and publishing
-    std::unordered_set<std::string> keys;  // section_key of every indexed section
-};
-
-// Builds and publishes an index in `dir`, as medsearch-index does, except that invalid
-// articles are reported and left out instead of stopping the build.
-Result<BuiltIndex> build_index(const std::string& name, const fs::path& dir, const std::vector<fs::path>& inputs,
-                               const std::vector<fs::path>& vocabularies) {
-    const auto started = std::chrono::steady_clock::now();
-    std::vector<Diagnostic> problems;
-    Analyzer analyzer;
-    SynonymMap synonyms;
-    for (const auto& path : vocabularies) synonyms.add_path(path, analyzer, problems);
-    auto files = collect_inputs(inputs, problems);
-
-    auto builder = IndexBuilder::begin(dir);
-    if (!builder) return builder.error();
-    BuiltIndex index;
-    index.name = name;
-    index.dir = dir;
-    Status failure = Ok{};
-    read_corpus(files, [&](Article&& article, const std::string& path, std::size_t line) {
-        if (g_interrupted) return false;
-        auto added = builder.value().add(article);
-        if (!added) {
-            if (added.error().code != Errc::invalid_input) {
-                failure = added.error();
-                return false;
-            }
-            problems.push_back(Diagnostic{path, line, added.error().message});
-            return true;
-        }
-        ++index.articles;
-        for (const auto& section : article.sections) index.keys.insert(section_key(article.id, section.anchor));
-        return true;
-    }, problems);
-    if (g_interrupted) return Error{Errc::internal, "interrupted"};
-    if (!failure) return failure.error();
-    report_problems("index " + name + " (these are left out)", problems);
-    if (index.articles == 0) return Error{Errc::invalid_input, "index " + name + ": no articles in the inputs"};
-
-    auto summary = builder.value().publish(synonyms);
-    if (!summary) return summary.error();
-    index.sections = summary.value().sections;
-    index.synonym_rules = synonyms.rule_count();
-    index.seconds = seconds_since(started);
-    return index;
 }
 
 // ---- running queries ----
@@ -308,7 +199,7 @@ std::optional<ConfigRun> run_configuration(Searcher& searcher, const Configurati
         return response;
     };
     for (const auto& query : queries) {
-        if (g_interrupted) return std::nullopt;
+        if (interrupted()) return std::nullopt;
         const SearchRequest request = section_request(query, config.features, config.plain_bm25);
         Outcome outcome;
         auto response = timed_search(request, outcome.ms);
@@ -539,14 +430,6 @@ std::vector<Split> reported_splits(SplitChoice choice) {
     return {Split::dev, Split::test};
 }
 
-// `path` relative to the repository root when that is shorter ("tests/relevance/judged.jsonl",
-// "../shared/data/medquad/queries.jsonl"), so that printed figures do not name one checkout.
-std::string display_path(const fs::path& path) {
-    const fs::path relative = path.lexically_normal().lexically_relative(fs::path(PROJECT_ROOT_DIR).lexically_normal());
-    if (relative.empty() || relative.string().size() >= path.string().size()) return path.string();
-    return relative.string();
-}
-
 // Says plainly that a set does not run, and why.
 void print_skip(const std::string& name, const std::string& reason, bool markdown) {
     std::printf("%s%s: skipped: %s\n", markdown ? "- Set " : "", name.c_str(), reason.c_str());
@@ -564,7 +447,7 @@ std::optional<QuerySet> load_set(const std::string& name, const fs::path& file, 
     std::vector<Diagnostic> problems;
     std::vector<JudgedQuery> all;
     load_queries(file, field, all, problems);
-    report_problems(file.string() + " (these lines are left out)", problems);
+    report_problems(kProgram, file.string() + " (these lines are left out)", problems);
     std::vector<JudgedQuery> chosen;
     for (auto& q : all)
         if (options.split == SplitChoice::all || (options.split == SplitChoice::dev) == (q.split == Split::dev))
@@ -615,7 +498,7 @@ void write_per_query(const fs::path& path, const QuerySet& set, const std::vecto
             out << dump_json(line) << '\n';
         }
     }
-    if (!out) progress("--per-query: cannot write " + path.string());
+    if (!out) progress(kProgram, "--per-query: cannot write " + path.string());
 }
 
 // Runs every configuration over the set and prints one table per split. False when interrupted.
@@ -631,7 +514,7 @@ bool run_set(const QuerySet& set, const BuiltIndex& index, const std::vector<Con
         const bool keep_top = &config == &configs.front();
         auto run = run_configuration(searcher.value(), config, set.queries, keep_top);
         if (!run) return false;
-        progress(set.name + ": " + config.name + ": " + std::to_string(set.queries.size()) + " queries in " +
+        progress(kProgram, set.name + ": " + config.name + ": " + std::to_string(set.queries.size()) + " queries in " +
                  format_seconds(run->seconds));
         runs.push_back(std::move(*run));
     }
@@ -666,35 +549,6 @@ bool run_set(const QuerySet& set, const BuiltIndex& index, const std::vector<Con
 }
 
 // ---- the run ----
-
-std::string cpu_model() {
-    std::ifstream in("/proc/cpuinfo");
-    std::string line;
-    while (std::getline(in, line)) {
-        if (line.rfind("model name", 0) != 0) continue;
-        auto colon = line.find(':');
-        if (colon != std::string::npos) return line.substr(line.find_first_not_of(" \t", colon + 1));
-    }
-    return "unknown CPU";
-}
-
-std::string utc_now() {
-    std::time_t t = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M UTC", &tm);
-    return buf;
-}
-
-std::string command_line(int argc, char** argv) {
-    std::string out;
-    for (int i = 0; i < argc; ++i) {
-        if (i) out += ' ';
-        out += argv[i];
-    }
-    return out;
-}
 
 void print_header(const std::string& command, bool markdown) {
     const unsigned cpus = std::thread::hardware_concurrency();
@@ -759,7 +613,7 @@ int run(const Options& options, const std::string& command) {
         return kFailed;
     }
 
-    auto temp = TempDir::create();
+    auto temp = TempDir::create(fs::temp_directory_path(), "medsearch-bench");
     if (!temp) {
         std::cerr << kProgram << ": cannot create a temporary directory under " << fs::temp_directory_path() << '\n';
         return kFailed;
@@ -769,11 +623,8 @@ int run(const Options& options, const std::string& command) {
         std::cerr << kProgram << ": --words: " << words.error().message << '\n';
         return kFailed;
     }
-    std::string lists;
-    for (const auto& file : options.word_lists) lists += (lists.empty() ? "" : ", ") + display_path(file);
     std::printf("%sWord lists: %s\n", md ? "- " : "",
-                lists.empty() ? "none (every word the index lacks may be spell-corrected)"
-                              : (lists + " (" + std::to_string(words.value().size()) + " words)").c_str());
+                describe_word_lists(options.word_lists, words.value().size()).c_str());
     const auto shared_words = std::make_shared<const WordList>(std::move(words).value());
     std::vector<fs::path> our_vocabulary;
     if (fs::exists(options.synonyms, ec)) our_vocabulary.push_back(options.synonyms);
@@ -783,13 +634,13 @@ int run(const Options& options, const std::string& command) {
     std::vector<BuiltIndex> indexes;
     for (const std::string name : {"corpus", "medquad"}) {
         if (std::none_of(sets.begin(), sets.end(), [&](const QuerySet& s) { return s.index == name; })) continue;
-        progress("indexing " + name + "...");
+        progress(kProgram, "indexing " + name + "...");
         std::vector<fs::path> inputs{name == "corpus" ? options.corpus : medquad_corpus};
         std::vector<fs::path> vocabularies;
         if (name == "medquad") vocabularies.push_back(options.medquad / "synonyms.tsv");
         vocabularies.insert(vocabularies.end(), our_vocabulary.begin(), our_vocabulary.end());
-        auto built = build_index(name, temp->path() / name, inputs, vocabularies);
-        if (g_interrupted) return kInterrupted;
+        auto built = build_index(kProgram, name, temp->path() / name, inputs, vocabularies);
+        if (interrupted()) return kInterrupted;
         if (!built) {
             std::cerr << kProgram << ": index " << name << ": " << built.error().message << '\n';
             return kFailed;
@@ -811,18 +662,6 @@ int run(const Options& options, const std::string& command) {
 int usage_error(const std::string& message, const po::options_description& visible) {
     std::cerr << kProgram << ": " << message << "\n\nusage: " << kProgram << " [options]\n" << visible;
     return kUsage;
-}
-
-std::vector<std::string> split_list(const std::string& text) {
-    std::vector<std::string> out;
-    std::size_t start = 0;
-    while (start <= text.size()) {
-        std::size_t comma = text.find(',', start);
-        if (comma == std::string::npos) comma = text.size();
-        if (comma > start) out.push_back(text.substr(start, comma - start));
-        start = comma + 1;
-    }
-    return out;
 }
 
 std::string set_names() {
@@ -926,8 +765,7 @@ int main(int argc, char** argv) try {
             return usage_error("--sets: expected some of " + set_names() + "; got \"" + s + "\"", visible);
     if (options.sets.empty()) return usage_error("--sets: name at least one set", visible);
 
-    std::signal(SIGINT, on_signal);
-    std::signal(SIGTERM, on_signal);
+    stop_on_signals();
     const int status = run(options, command_line(argc, argv));  // removes its temporary indexes
     if (status == kInterrupted) std::cerr << kProgram << ": interrupted; temporary indexes removed\n";
     return status;

@@ -13,13 +13,9 @@
 #include <boost/program_options.hpp>
 #include <xapian.h>
 
-#include <stdlib.h>  // mkdtemp
-
 #include <algorithm>
 #include <chrono>
-#include <csignal>
 #include <cstdio>
-#include <ctime>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -34,13 +30,13 @@
 #include <nlohmann/json.hpp>
 
 #include "medsearch/analyzer.hpp"
-#include "medsearch/index_writer.hpp"
 #include "medsearch/ingest.hpp"
 #include "medsearch/json_codec.hpp"
 #include "medsearch/schema.hpp"
 #include "medsearch/searcher.hpp"
 #include "medsearch/synonyms.hpp"
 #include "medsearch/word_list.hpp"
+#include "bench_support.hpp"
 #include "relevance_eval.hpp"
 #include "typos.hpp"
 
@@ -91,10 +87,6 @@ const char* describe(Shape shape) {
     return "?";
 }
 
-// Set by SIGINT/SIGTERM; the loops stop, and the temporary index is removed on the way out.
-volatile std::sig_atomic_t g_interrupted = 0;
-extern "C" void on_signal(int) { g_interrupted = 1; }
-
 struct Options {
     fs::path corpus;
     fs::path synonyms;
@@ -103,41 +95,6 @@ struct Options {
     fs::path failures;  // JSON Lines: every failing misspelling and every false correction
     std::vector<fs::path> word_lists;
 };
-
-// A fresh directory under the system temp dir, removed with everything in it on destruction.
-class TempDir {
-public:
-    static std::optional<TempDir> create() {
-        std::string pattern = (fs::temp_directory_path() / "medsearch-typos-XXXXXX").string();
-        if (mkdtemp(pattern.data()) == nullptr) return std::nullopt;
-        return TempDir(pattern);
-    }
-    TempDir(TempDir&& other) noexcept : path_(std::exchange(other.path_, {})) {}
-    TempDir& operator=(TempDir&&) = delete;
-    ~TempDir() {
-        if (path_.empty()) return;
-        std::error_code ec;
-        fs::remove_all(path_, ec);
-    }
-    const fs::path& path() const { return path_; }
-
-private:
-    explicit TempDir(fs::path path) : path_(std::move(path)) {}
-    fs::path path_;
-};
-
-void progress(const std::string& message) {
-    std::fflush(stdout);
-    std::cerr << kProgram << ": " << message << '\n';
-}
-
-// `path` relative to the repository root when that is shorter, so printed figures do not name
-// one checkout.
-std::string display_path(const fs::path& path) {
-    const fs::path relative = path.lexically_normal().lexically_relative(fs::path(PROJECT_ROOT_DIR).lexically_normal());
-    if (relative.empty() || relative.string().size() >= path.string().size()) return path.string();
-    return relative.string();
-}
 
 // ---- the index and the targets ----
 
@@ -148,11 +105,7 @@ struct Name {
 };
 
 struct Corpus {
-    fs::path index_dir;
-    std::size_t articles = 0;
-    std::size_t sections = 0;
-    std::size_t synonym_rules = 0;
-    double seconds = 0;
+    BuiltIndex index;
     std::vector<Name> names;  // every title and other name, in corpus order
     // Words of the vocabulary's entries, by language (spanish.txt: "es"; the other files: "en").
     std::map<std::string, std::set<std::string>> vocabulary;
@@ -161,57 +114,33 @@ struct Corpus {
     std::vector<std::vector<std::vector<std::string>>> rules;
 };
 
-// Builds and publishes the index in `dir` with IndexBuilder, as medsearch-index does (invalid
-// articles are reported and left out), and keeps what the targets are made of.
+// Builds and publishes the index in `dir` with build_index, as medsearch-bench-relevance does
+// (invalid articles are reported and left out), and keeps what the targets are made of.
 Result<Corpus> build_corpus(const fs::path& dir, const fs::path& corpus_dir, const fs::path& synonyms_dir) {
-    const auto started = std::chrono::steady_clock::now();
-    std::vector<Diagnostic> problems;
-    Analyzer analyzer;
-    SynonymMap synonyms;
-    synonyms.add_path(synonyms_dir, analyzer, problems);
-    auto files = collect_inputs({corpus_dir}, problems);
-    auto builder = IndexBuilder::begin(dir);
-    if (!builder) return builder.error();
     Corpus corpus;
-    corpus.index_dir = dir;
-    Status failure = Ok{};
-    read_corpus(files, [&](Article&& article, const std::string& path, std::size_t line) {
-        if (g_interrupted) return false;
-        auto added = builder.value().add(article);
-        if (!added) {
-            if (added.error().code != Errc::invalid_input) {
-                failure = added.error();
-                return false;
-            }
-            problems.push_back(Diagnostic{path, line, added.error().message});
-            return true;
-        }
-        ++corpus.articles;
+    Analyzer analyzer;
+    IndexHooks hooks;
+    hooks.on_article = [&](const Article& article) {
         corpus.names.push_back({article.title, article.language});
         for (const auto& name : article.also_called) corpus.names.push_back({name, article.language});
-        return true;
-    }, problems);
-    if (g_interrupted) return Error{Errc::internal, "interrupted"};
-    if (!failure) return failure.error();
-    for (const auto& p : problems) std::cerr << kProgram << ": " << format_diagnostic(p) << " (left out)\n";
-    if (corpus.articles == 0) return Error{Errc::invalid_input, display_path(corpus_dir) + ": no articles"};
-    auto summary = builder.value().publish(synonyms);
-    if (!summary) return summary.error();
-    corpus.sections = summary.value().sections;
-    corpus.synonym_rules = synonyms.rule_count();
-    for (const auto& rule : synonyms.rules()) {
-        const std::string language = rule.origin.find("spanish") != std::string::npos ? "es" : "en";
-        auto& entries = corpus.rules.emplace_back();
-        for (const auto* side : {&rule.from, &rule.to})
-            for (const auto& entry : *side) {
-                entries.push_back(analyse_entry(entry, analyzer).words);
-                for (const auto& word : entries.back()) {
-                    corpus.vocabulary[language].insert(word);
-                    corpus.all_vocabulary.insert(word);
+    };
+    hooks.on_vocabulary = [&](const SynonymMap& synonyms) {
+        for (const auto& rule : synonyms.rules()) {
+            const std::string language = rule.origin.find("spanish") != std::string::npos ? "es" : "en";
+            auto& entries = corpus.rules.emplace_back();
+            for (const auto* side : {&rule.from, &rule.to})
+                for (const auto& entry : *side) {
+                    entries.push_back(analyse_entry(entry, analyzer).words);
+                    for (const auto& word : entries.back()) {
+                        corpus.vocabulary[language].insert(word);
+                        corpus.all_vocabulary.insert(word);
+                    }
                 }
-            }
-    }
-    corpus.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        }
+    };
+    auto built = build_index(kProgram, display_path(corpus_dir), dir, {corpus_dir}, {synonyms_dir}, hooks);
+    if (!built) return built.error();
+    corpus.index = std::move(built).value();
     return corpus;
 }
 
@@ -370,7 +299,7 @@ SearchRequest section_request(const std::string& query) {
 bool run_cases(Searcher& searcher, Analyzer& analyzer, std::vector<Case>& cases) {
     const auto started = std::chrono::steady_clock::now();
     for (std::size_t i = 0; i < cases.size(); ++i) {
-        if (g_interrupted) return false;
+        if (interrupted()) return false;
         Case& c = cases[i];
         const auto t0 = std::chrono::steady_clock::now();
         auto response = searcher.search(section_request(c.query));
@@ -392,8 +321,8 @@ bool run_cases(Searcher& searcher, Analyzer& analyzer, std::vector<Case>& cases)
         if (!c.corrected.empty())
             c.exact = folded_words(analyzer, c.corrected) == folded_words(analyzer, cases[c.correct].query);
         if ((i + 1) % 2000 == 0)
-            progress(std::to_string(i + 1) + " of " + std::to_string(cases.size()) + " queries, " +
-                     std::to_string(int(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count())) +
+            progress(kProgram, std::to_string(i + 1) + " of " + std::to_string(cases.size()) + " queries, " +
+                     std::to_string(int(seconds_since(started))) +
                      " s");
     }
     return true;
@@ -656,30 +585,10 @@ bool write_failures(const fs::path& path, const std::vector<Case>& cases) {
 
 // ---- the run ----
 
-std::string cpu_model() {
-    std::ifstream in("/proc/cpuinfo");
-    std::string line;
-    while (std::getline(in, line)) {
-        if (line.rfind("model name", 0) != 0) continue;
-        auto colon = line.find(':');
-        if (colon != std::string::npos) return line.substr(line.find_first_not_of(" \t", colon + 1));
-    }
-    return "unknown CPU";
-}
-
-std::string utc_now() {
-    std::time_t t = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M UTC", &tm);
-    return buf;
-}
-
 int run(const Options& options, const std::string& command) {
     std::printf("## Typos, %s\n\n- Command: `%s`\n- Machine: %u CPUs (nproc), %s; one search thread\n",
                 utc_now().c_str(), command.c_str(), std::thread::hardware_concurrency(), cpu_model().c_str());
-    auto temp = TempDir::create();
+    auto temp = TempDir::create(fs::temp_directory_path(), "medsearch-typos");
     if (!temp) {
         std::cerr << kProgram << ": cannot create a temporary directory under " << fs::temp_directory_path() << '\n';
         return kFailed;
@@ -689,25 +598,22 @@ int run(const Options& options, const std::string& command) {
         std::cerr << kProgram << ": --words: " << loaded.error().message << '\n';
         return kFailed;
     }
-    std::string lists;
-    for (const auto& file : options.word_lists) lists += (lists.empty() ? "" : ", ") + display_path(file);
-    std::printf("- Word lists: %s\n", lists.empty() ? "none (every word the index lacks may be spell-corrected)"
-                                                    : (lists + " (" + std::to_string(loaded.value().size()) + " words)").c_str());
+    std::printf("- Word lists: %s\n", describe_word_lists(options.word_lists, loaded.value().size()).c_str());
     const auto words = std::make_shared<const WordList>(std::move(loaded).value());
 
-    progress("indexing " + display_path(options.corpus) + "...");
+    progress(kProgram, "indexing " + display_path(options.corpus) + "...");
     auto built = build_corpus(temp->path() / "index", options.corpus, options.synonyms);
-    if (g_interrupted) return kInterrupted;
+    if (interrupted()) return kInterrupted;
     if (!built) {
         std::cerr << kProgram << ": index: " << built.error().message << '\n';
         return kFailed;
     }
     const Corpus& corpus = built.value();
     std::printf("- Index: %s with %s: %zu articles, %zu sections, %zu synonym rules; built in %.1f s\n",
-                display_path(options.corpus).c_str(), display_path(options.synonyms).c_str(), corpus.articles,
-                corpus.sections, corpus.synonym_rules, corpus.seconds);
+                display_path(options.corpus).c_str(), display_path(options.synonyms).c_str(), corpus.index.articles,
+                corpus.index.sections, corpus.index.synonym_rules, corpus.index.seconds);
 
-    auto searcher = Searcher::open(corpus.index_dir, words);
+    auto searcher = Searcher::open(corpus.index.dir, words);
     if (!searcher) {
         std::cerr << kProgram << ": cannot open the index: " << searcher.error().message << '\n';
         return kFailed;
@@ -717,7 +623,7 @@ int run(const Options& options, const std::string& command) {
     // another form of a listed word in the target's language (the engine keeps those as typed).
     Xapian::Database db;
     try {
-        db = Xapian::Database(corpus.index_dir.string());
+        db = Xapian::Database(corpus.index.dir.string());
     } catch (const Xapian::Error& e) {
         std::cerr << kProgram << ": cannot read the index's words: " << e.get_description() << '\n';
         return kFailed;
@@ -756,7 +662,7 @@ int run(const Options& options, const std::string& command) {
                 shapes.c_str(), cases.size() - misspelt, misspelt, skipped_total, not_plain, kMinTargetLetters);
     std::printf("- Searched as `/api/search?q=<query>&group=section` (page 1, size %zu, no lang)\n\n", kCutoff);
 
-    progress("searching " + std::to_string(cases.size()) + " queries...");
+    progress(kProgram, "searching " + std::to_string(cases.size()) + " queries...");
     const auto started = std::chrono::steady_clock::now();
     if (!run_cases(searcher.value(), analyzer, cases)) return kInterrupted;
     // Each false correction explained: where its word is known, and what it finds uncorrected.
@@ -778,7 +684,7 @@ int run(const Options& options, const std::string& command) {
         if (words->contains(c.query) || words->contains_stem(c.language, analyzer.stem(c.query, c.language)))
             c.known_as += ", word list";
     }
-    progress("searched in " + std::to_string(int(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count())) + " s");
+    progress(kProgram, "searched in " + std::to_string(int(seconds_since(started))) + " s");
 
     print_tables(cases, skipped);
     print_failures(cases, options.worst);
@@ -787,7 +693,7 @@ int run(const Options& options, const std::string& command) {
             std::cerr << kProgram << ": --failures: cannot write " << options.failures << '\n';
             return kFailed;
         }
-        progress("failures written to " + options.failures.string());
+        progress(kProgram, "failures written to " + options.failures.string());
     }
     return kOk;
 }
@@ -795,12 +701,6 @@ int run(const Options& options, const std::string& command) {
 int usage_error(const std::string& message, const po::options_description& visible) {
     std::cerr << kProgram << ": " << message << "\n\nusage: " << kProgram << " [options]\n" << visible;
     return kUsage;
-}
-
-std::string command_line(int argc, char** argv) {
-    std::string out;
-    for (int i = 0; i < argc; ++i) out.append(i ? " " : "").append(argv[i]);
-    return out;
 }
 
 }  // namespace
@@ -864,13 +764,7 @@ int main(int argc, char** argv) try {
     for (const auto& file : options.word_lists)
         if (!fs::is_regular_file(file, ec))
             return usage_error("--words: " + file.string() + ": no such file", visible);
-    std::size_t start = 0;
-    while (start <= shapes.size()) {
-        std::size_t comma = shapes.find(',', start);
-        if (comma == std::string::npos) comma = shapes.size();
-        const std::string name = shapes.substr(start, comma - start);
-        start = comma + 1;
-        if (name.empty()) continue;
+    for (const auto& name : split_list(shapes)) {
         // "vocabulary" names both vocabulary shapes; they are one set of words, split by the text.
         const Shape* it = std::find_if(std::begin(kShapes), std::end(kShapes) - 1, [&](Shape s) { return name == to_string(s); });
         if (it == std::end(kShapes) - 1)
@@ -883,8 +777,7 @@ int main(int argc, char** argv) try {
     }
     if (options.shapes.empty()) return usage_error("--shapes: name at least one of word, name, vocabulary", visible);
 
-    std::signal(SIGINT, on_signal);
-    std::signal(SIGTERM, on_signal);
+    stop_on_signals();
     const int status = run(options, command_line(argc, argv));
     if (status == kInterrupted) std::cerr << kProgram << ": interrupted; temporary index removed\n";
     return status;

@@ -7,8 +7,8 @@ namespace medsearch {
 
 bool is_medicine_word(std::string_view w) {
     return w == "medicine" || w == "medicines" || w == "medication" || w == "medications" || w == "meds" ||
-           w == "pills" || w == "tablets" || w == "medicamento" || w == "medicamentos" || w == "medicina" ||
-           w == "pastillas";
+           w == "pill" || w == "pills" || w == "tablet" || w == "tablets" || w == "medicamento" ||
+           w == "medicamentos" || w == "medicina" || w == "medicinas" || w == "pastilla" || w == "pastillas";
 }
 
 bool frames_diagnosis_question(std::string_view a, std::string_view b) {
@@ -31,7 +31,7 @@ const std::unordered_map<std::string_view, SectionKind>& cues() {
         {"manage", SectionKind::treatment}, {"management", SectionKind::treatment},
         {"tratamiento", SectionKind::treatment}, {"tratamientos", SectionKind::treatment},
         {"tratar", SectionKind::treatment}, {"trata", SectionKind::treatment},
-        {"curar", SectionKind::treatment}, {"remedios", SectionKind::treatment},
+        {"curar", SectionKind::treatment}, {"remedio", SectionKind::treatment}, {"remedios", SectionKind::treatment},
         {"aliviar", SectionKind::treatment}, {"alivio", SectionKind::treatment},
         // causes
         {"cause", SectionKind::causes}, {"causes", SectionKind::causes},
@@ -148,21 +148,54 @@ std::size_t cue_partner(const std::vector<std::string>& words, std::size_t i) {
     return j;
 }
 
+// Whether the query asks why, or what for: "why", "¿por qué?", "¿para qué sirve?".
+bool asks_why(const std::vector<std::string>& words) {
+    for (std::size_t i = 0; i < words.size(); ++i) {
+        if (words[i] == "why") return true;
+        if (i + 1 < words.size() && words[i + 1] == "que" &&
+            (words[i] == "por" || (words[i] == "para" && i + 2 < words.size() &&
+                                   (words[i + 2] == "sirve" || words[i + 2] == "sirven"))))
+            return true;
+    }
+    return false;
+}
+
 // "why do I need an EMG", "why am I on gabapentin", "why does exercise help", "¿por qué tomo
 // gabapentina?": the reason for a test or a treatment, which its own page gives, not the causes
-// of a condition.
+// of a condition. Only a question that asks why: "which pills help carpal tunnel" asks for the
+// treatment, its "help" is no reason asked for.
 bool asks_why_a_treatment(const std::vector<std::string>& words) {
+    if (!asks_why(words)) return false;
     for (std::size_t i = 0; i < words.size(); ++i) {
         const auto& w = words[i];
         if (w == "need" || w == "needs" || w == "needed" || w == "help" || w == "helps" || w == "check" ||
             w == "checked" || w == "prescribed" || w == "ordered" || w == "recommended")
             return true;
         if (w == "necesito" || w == "necesita" || w == "tomo" || w == "tomar" || w == "recetaron" ||
-            w == "receto" || w == "ayuda" || w == "sirve" || w == "mandaron")
+            w == "receto" || w == "ayuda" || w == "sirve" || w == "sirven" || w == "mandaron")
             return true;
         if (i + 1 < words.size() && (w == "have" || w == "has") && words[i + 1] == "to") return true;
         if (i + 2 < words.size() && w == "am" && words[i + 1] == "i" && words[i + 2] == "on") return true;
     }
+    return false;
+}
+
+// A medicine named by a word that names other things too: "drug-induced neuropathy", "chemo drugs"
+// ask about a cause, "what drugs help", "drugs for sciatica", "¿qué fármaco sirve para...?" about
+// the treatment. Such a word asks for it only when a word saying what it does for follows.
+bool asks_what_drug_helps(const std::vector<std::string>& words) {
+    const auto drug = [](const std::string& w) {
+        return w == "drug" || w == "drugs" || w == "farmaco" || w == "farmacos";
+    };
+    const auto helps = [](const std::string& w) {
+        return w == "help" || w == "helps" || w == "work" || w == "works" || w == "for" || w == "relieve" ||
+               w == "relieves" || w == "sirve" || w == "sirven" || w == "ayuda" || w == "ayudan" || w == "para" ||
+               w == "alivia" || w == "alivian" || w == "funciona" || w == "funcionan";
+    };
+    for (std::size_t i = 0; i < words.size(); ++i)
+        if (drug(words[i]))
+            for (std::size_t j = i + 1; j < words.size(); ++j)
+                if (helps(words[j])) return true;
     return false;
 }
 
@@ -206,8 +239,10 @@ std::optional<SectionKind> detect_intent(const std::vector<std::string>& words) 
         if (w == "why" && why_treated) continue;
         if (auto it = cues().find(w); it != cues().end()) return it->second;
     }
-    for (const auto& w : words)
-        if (is_medicine_word(w) && !why_treated) return SectionKind::treatment;
+    if (!why_treated)
+        for (const auto& w : words)
+            if (is_medicine_word(w)) return SectionKind::treatment;
+    if (!why_treated && asks_what_drug_helps(words)) return SectionKind::treatment;
     // "what is X", "what are X", "qué es X", "meaning of X": a definition.
     for (std::size_t i = 0; i + 1 < words.size(); ++i) {
         const auto& a = words[i];

@@ -15,9 +15,9 @@ namespace medsearch {
 // cue decides; "how does X work" and "medicine for X" are read apart (intent.cpp).
 std::optional<SectionKind> detect_intent(const std::vector<std::string>& words);
 
-// A medicine named without a question word ("medicine for pain after a stroke", "medicina para
-// la ciática") asks for the treatment; any other cue says more ("medications that cause
-// neuropathy": causes).
+// A medicine named ("medicine for pain after a stroke", "which pills help carpal tunnel",
+// "medicina para la ciática") asks for the treatment, unless the query asks why ("why am I on a
+// seizure medicine"); any other cue says more ("medications that cause neuropathy": causes).
 bool is_medicine_word(std::string_view word);
 
 // Whether `a` followed by `b` frames a question about the diagnosis: "know if", "tell whether",

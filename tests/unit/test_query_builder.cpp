@@ -210,6 +210,17 @@ TEST_CASE("section intent from cue words, English and Spanish", "[query][intent]
         {"pastillas para el dolor de nervios", "treatment"},
         {"medications that cause neuropathy", "causes"},
         {"why am i on a seizure medicine", "none"},
+        // ... wherever it stands and whatever verb says it helps, unless the query asks why.
+        {"which pills help carpal tunnel syndrome", "treatment"},
+        {"do I need medicine for sciatica", "treatment"},
+        {"¿qué medicina sirve para la ciática?", "treatment"},
+        {"remedio para la ciática", "treatment"},
+        {"¿para qué sirven las pastillas de gabapentina?", "none"},  // what they are for
+        // "drug" names a cause as often ("drug-induced"): it asks for the treatment when it helps.
+        {"what drugs help phantom limb pain", "treatment"},
+        {"drugs for trigeminal neuralgia", "treatment"},
+        {"¿qué fármaco sirve para la neuralgia?", "treatment"},
+        {"drug induced neuropathy", "none"},
         {"who is more likely to get shingles pain", "risk-factors"},
         {"who gets trigeminal neuralgia", "risk-factors"},
         {"¿a quién le da más el túnel carpiano?", "risk-factors"},

@@ -60,7 +60,11 @@ const std::unordered_map<std::string_view, SectionKind>& cues() {
         {"inheritance", SectionKind::inheritance}, {"hereditary", SectionKind::inheritance},
         {"genetic", SectionKind::inheritance}, {"hereditaria", SectionKind::inheritance},
         {"hereditario", SectionKind::inheritance}, {"genetica", SectionKind::inheritance},
-        {"hereda", SectionKind::inheritance},
+        {"hereda", SectionKind::inheritance}, {"heredan", SectionKind::inheritance},
+        {"heredar", SectionKind::inheritance}, {"heredado", SectionKind::inheritance},
+        {"heredada", SectionKind::inheritance}, {"hereditarios", SectionKind::inheritance},
+        {"hereditarias", SectionKind::inheritance}, {"genetico", SectionKind::inheritance},
+        {"inherits", SectionKind::inheritance}, {"heritable", SectionKind::inheritance},
         // genetic changes: which gene, not how it passes down
         {"gene", SectionKind::genetic_changes}, {"genes", SectionKind::genetic_changes},
         {"mutation", SectionKind::genetic_changes}, {"mutations", SectionKind::genetic_changes},
@@ -103,12 +107,19 @@ const std::unordered_map<std::string_view, SectionKind>& cues() {
     return table;
 }
 
+// The verbs of "it runs in families", "viene de familia", "corre en la familia".
+bool runs_in(std::string_view w) {
+    return w == "run" || w == "runs" || w == "ran" || w == "running" || w == "viene" || w == "vienen" ||
+           w == "corre" || w == "corren";
+}
+
 // "does it go away", "will it get better", "se cura sola", "how long", "cuánto tiempo" ask about
 // the outlook (of a treatment: its What to Expect, query_builder.cpp); "por qué" (why) and "damage
 // nerves" about causes; "genetic test", "saber si" (to find out whether) about the diagnosis; "who
 // gets", "more likely", "a quién le da" about risk factors; "what helps", "get rid of" about the
 // treatment; "genetic changes" about them; "how common", "many people" about the frequency;
-// "clinical trials" about research.
+// "clinical trials" about research; "runs (in the) family", "passed down", "viene (de) familia"
+// about the inheritance.
 std::optional<SectionKind> two_word_cue(std::string_view a, std::string_view b) {
     if (((a == "go" || a == "goes" || a == "going") && b == "away") ||
         ((a == "get" || a == "gets" || a == "getting") && b == "better") ||
@@ -133,18 +144,30 @@ std::optional<SectionKind> two_word_cue(std::string_view a, std::string_view b) 
     if ((a == "genetic" && (b == "change" || b == "changes")) ||
         ((a == "cambio" || a == "cambios") && (b == "genetico" || b == "geneticos")))
         return SectionKind::genetic_changes;
+    if ((runs_in(a) && (b == "family" || b == "families" || b == "familia" || b == "familias")) ||
+        ((a == "pass" || a == "passes" || a == "passed" || a == "passing") && b == "down"))
+        return SectionKind::inheritance;
     if ((a == "clinical" && (b == "trial" || b == "trials")) || (a == "ensayos" && (b == "clinicos" || b == "clinico")))
         return SectionKind::research;
     return std::nullopt;
 }
 
 // The word after words[i] that completes a two-word cue, past an "else" or "más" between
-// ("what else helps", "¿qué más ayuda?"); words.size() if none.
+// ("what else helps", "¿qué más ayuda?"), or the "in the" of "runs in the family" ("de" of
+// "viene de familia", "en la" of "corre en la familia"); words.size() if none.
 std::size_t cue_partner(const std::vector<std::string>& words, std::size_t i) {
     // "¿para qué sirve la gabapentina?" asks what a treatment is for, not what treats a thing.
     if (i > 0 && words[i - 1] == "para" && words[i] == "que") return words.size();
     std::size_t j = i + 1;
     if (j < words.size() && (words[j] == "else" || words[j] == "mas")) ++j;
+    if (runs_in(words[i]) && j < words.size() && (words[j] == "in" || words[j] == "en" || words[j] == "de")) {
+        ++j;
+        const auto determiner = [](const std::string& w) {
+            return w == "the" || w == "my" || w == "our" || w == "your" || w == "his" || w == "her" || w == "their" ||
+                   w == "la" || w == "mi" || w == "su" || w == "nuestra" || w == "las";
+        };
+        if (j < words.size() && determiner(words[j])) ++j;
+    }
     return j;
 }
 

@@ -165,6 +165,13 @@ TEST_CASE("section intent from cue words, English and Spanish", "[query][intent]
         {"shingles symptoms", "symptoms"},
         {"is charcot marie tooth inherited", "inheritance"},
         {"is neuropathy genetic", "inheritance"},
+        {"does trigeminal neuralgia run in families", "inheritance"},
+        {"restless legs runs in my family", "inheritance"},
+        {"can CMT be passed down to my kids", "inheritance"},
+        {"¿la neuralgia del trigémino viene de familia?", "inheritance"},
+        {"¿el túnel carpiano es genético?", "inheritance"},
+        {"I run in the mornings and my feet burn", "none"},  // running, not a family
+        {"my family doctor says it is sciatica", "none"},
         {"What are the genetic changes related to CMT?", "genetic-changes"},  // not "genetic" alone
         {"which gene causes charcot marie tooth", "genetic-changes"},
         {"mutaciones de la neuropatía", "genetic-changes"},
@@ -301,6 +308,9 @@ TEST_CASE("cue words are read in the whole query, before function words are drop
     CHECK(cues_of("\"pain treatment\" options") == Cues{{"pain treatment", {false, false}}, {"options", {false}}});
     // "else" between the words of "what helps" belongs to the question: sciatica is what is asked about.
     CHECK(cues_of("what else helps sciatica") == Cues{{"sciatica", {false}}});
+    // "runs in families" asks whether it is inherited: nerve pain is what is asked about.
+    CHECK(cues_of("does nerve pain run in families") ==
+          Cues{{"nerve pain", {false, false}}, {"run", {true}}, {"families", {true}}});
 }
 
 TEST_CASE("a spelling correction gets no exact bonus over the word as typed beside it", "[query][spelling]") {

@@ -197,13 +197,28 @@ bool is_stopword(std::string_view w, std::string_view language) {
         // but those that are words of their own ("ill", "shed", "well", "wed", "lets", "id").
         "arent", "wasnt", "werent", "havent", "hasnt", "hadnt", "couldnt", "wouldnt", "shouldnt", "im",
         "youre", "theyre", "hes", "shes", "thats", "theres", "whats", "whos", "wheres", "hows", "ive",
-        "youve", "weve", "theyve", "youd", "theyd", "youll", "theyll"};
+        "youve", "weve", "theyve", "youd", "theyd", "youll", "theyll",
+        // How people talk, not what they ask about: "my toes are kinda numb" ("kinda" matched
+        // "kinds"), "it really hurts", "I just got diagnosed", "hi, please help". Not "like" ("feels
+        // like"), "little" ("little toe"), "still" ("still hurts"), "too" ("too much B6").
+        "kinda", "sorta", "gonna", "wanna", "gotta", "really", "very", "just", "also", "quite", "actually",
+        "basically", "literally", "maybe", "probably", "somewhat", "please", "pls", "thanks", "hi", "hello",
+        "ok", "okay", "um", "uh"};
     // No word that is also an English word a query may mean ("hay" fever, "son").
     static const std::unordered_set<std::string_view> spanish = {
         "a", "al", "como", "con", "de", "del", "el", "en", "es", "esta", "este", "la", "las",
         "lo", "los", "me", "mi", "mis", "o", "para", "por", "que", "se", "su", "sus", "un",
         "una", "y", "le", "les", "te", "si", "pero", "sin", "sobre", "entre", "hasta", "desde",
-        "cuando", "donde", "cual", "cuales", "quien", "quienes", "muy", "mas", "ya"};
+        "cuando", "donde", "cual", "cuales", "quien", "quienes", "muy", "mas", "ya", "tambien",
+        // Tener, estar, ser, saber, dar, querer, poder, haber as helpers: "tengo ciática", "la
+        // pregabalina da sueño" ("da" outweighed the drug), "cómo sabe el médico si", "quería
+        // saber". The meaning is in the words they carry. Not "soy" (soy milk), "son", "hay"; of
+        // sentir only "siento" (the articles never say "I feel"; "se siente" tells a symptom).
+        "tengo", "tienes", "tiene", "tienen", "tenemos", "tenia", "tener", "tuve", "tuvo", "estoy", "estas",
+        "estan", "estaba", "estaban", "estar", "eres", "somos", "era", "eran", "fue", "fueron", "sido", "ser",
+        "sabe", "saben", "sabes", "sabia", "saber", "da", "dan", "doy", "dio", "dar", "quiero", "quiere",
+        "quieres", "queria", "quisiera", "puedo", "puede", "puedes", "pueden", "podria", "ha", "han", "habia",
+        "siento"};
     if (language == "es") return spanish.count(w) > 0;
     if (language == "en") return english.count(w) > 0;
     return english.count(w) > 0 || spanish.count(w) > 0;

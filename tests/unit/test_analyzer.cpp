@@ -118,6 +118,27 @@ TEST_CASE("stopwords are language aware", "[analyzer]") {
     CHECK_FALSE(is_stopword("son", ""));
 }
 
+TEST_CASE("informal fillers and Spanish helper verbs are stopwords, words that mean something are not", "[analyzer]") {
+    // "my toes are kinda numb" ("kinda" matched "kinds"), "la pregabalina da sueño" ("da"
+    // outweighed the drug), "cómo sabe el médico si tengo dolor neuropático".
+    for (const char* w : {"kinda", "sorta", "gonna", "wanna", "really", "very", "just", "also"}) {
+        CAPTURE(w);
+        CHECK(is_stopword(w, "en"));
+        CHECK(is_stopword(w, ""));
+    }
+    for (const char* w : {"tengo", "tiene", "estoy", "esta", "estaba", "era", "da", "queria", "sabe", "puede"}) {
+        CAPTURE(w);
+        CHECK(is_stopword(w, "es"));
+        CHECK(is_stopword(w, ""));  // an English query consults the Spanish list too
+        CHECK_FALSE(is_stopword(w, "en"));
+    }
+    // They carry meaning in a query, or are English words a query may mean.
+    for (const char* w : {"like", "feel", "little", "still", "soy", "son", "hay", "pain", "numb"}) {
+        CAPTURE(w);
+        CHECK_FALSE(is_stopword(w, ""));
+    }
+}
+
 TEST_CASE("negative contractions are stopwords, as folded from either apostrophe", "[analyzer]") {
     // Alone they match any text that says "can't" ("I can't sleep" in a sleep article); inside a
     // vocabulary phrase ("can't feel my fingers") they still count, as phrases keep every word.

@@ -690,6 +690,20 @@ std::vector<std::string> names_started_by(const Xapian::Database& db, const std:
     return names;
 }
 
+// Whether a section of `kind` has, in its text, every part of the query but its cue words.
+bool kind_has_subject(const Xapian::Database& db, SectionKind kind, const ParsedQuery& parsed) {
+    const std::vector<bool> cue = cue_parts(parsed);
+    std::vector<Xapian::Query> parts;
+    for (std::size_t i = 0; i < parsed.parts.size(); ++i) {
+        const auto& words = parsed.parts[i].words;
+        if (cue[i] || words.empty()) continue;
+        parts.emplace_back(Xapian::Query::OP_PHRASE, words.begin(), words.end(), Xapian::termcount(words.size()));
+    }
+    if (parts.empty()) return false;
+    return matches_any(db, Xapian::Query(Xapian::Query::OP_FILTER, Xapian::Query(Xapian::Query::OP_AND, parts.begin(), parts.end()),
+                                         kind_query(kind)));
+}
+
 }  // namespace
 
 void add_name_intent(ParsedQuery& parsed, const Xapian::Database& db, const QueryOptions& options) {
@@ -705,8 +719,21 @@ void add_name_intent(ParsedQuery& parsed, const Xapian::Database& db, const Quer
     // A bare name asks what the thing is; with cues, the kind they ask for, of that article only.
     // Unless it has no section of the kind: "can neuropathy be reversed" names Neuropathic Pain,
     // which has no outlook, so every article's outlook may answer.
-    const SectionKind kind = parsed.intent.value_or(SectionKind::definition);
-    if (!has_section_of_kind(db, kind, names)) return;
+    SectionKind kind = parsed.intent.value_or(SectionKind::definition);
+    if (!has_section_of_kind(db, kind, names)) {
+        // Whether a thing runs in families is told under its risk factors or causes when it has
+        // no Inheritance section: "is trigeminal neuralgia inherited" opened on its treatment,
+        // while its Risk Factors say "Rarely, it runs in families". Unless another article's
+        // Inheritance has the thing's words ("how is rickets inherited": hereditary rickets).
+        const std::vector<SectionKind> told_under =
+            kind == SectionKind::inheritance && !kind_has_subject(db, kind, parsed)
+                ? std::vector{SectionKind::genetic_changes, SectionKind::risk_factors, SectionKind::causes}
+                : std::vector<SectionKind>{};
+        const auto found = std::find_if(told_under.begin(), told_under.end(),
+                                        [&](SectionKind k) { return has_section_of_kind(db, k, names); });
+        if (found == told_under.end()) return;
+        kind = *found;
+    }
     parsed.intent = kind;
     parsed.intent_names = std::move(names);
 }

@@ -258,6 +258,20 @@ TEST_CASE("a named article without a section of the asked kind leaves every arti
     CHECK(score_of(np_scoped, "carpal-tunnel-syndrome#symptoms") < score_of(np_unscoped, "carpal-tunnel-syndrome#symptoms"));
 }
 
+TEST_CASE("whether a named thing is inherited is its risk factors' question when it has no inheritance section",
+          "[search][intent]") {
+    TempDir dir;
+    index_articles(dir, {article("trigeminal-neuralgia", "Trigeminal Neuralgia",
+                                 {section("treatment", "Treatment", SectionKind::treatment,
+                                          "Trigeminal neuralgia is treated with carbamazepine; surgery can help."),
+                                  section("risk-factors", "Risk Factors", SectionKind::risk_factors,
+                                          "It is more common in women and after 50. Rarely, it runs in families.")})});
+    auto searcher = open_searcher(dir.path());
+    auto r = search(searcher, "is trigeminal neuralgia inherited", Grouping::section);
+    REQUIRE(r.hits.size() == 2);
+    CHECK(r.hits[0].sections[0].anchor == "risk-factors");
+}
+
 TEST_CASE("the intent context gives the asked-for kind a share of its article's match", "[search][intent]") {
     Index index;
     auto searcher = index.open();

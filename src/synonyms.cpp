@@ -263,15 +263,20 @@ std::vector<SynonymMap::Expansion> SynonymMap::lookup(const std::vector<std::str
     if (words.empty()) return out;
     std::string key = join_words(words);
     if (auto it = map_.find(key); it != map_.end()) out = it->second;
+    auto add = [&](const Expansion& e, bool abbreviation) {
+        if (std::any_of(out.begin(), out.end(), [&](const Expansion& x) { return x.phrase == e.phrase; })) return;
+        out.push_back(e);
+        out.back().abbreviation = abbreviation;
+    };
     if (typed_in_caps && words.size() == 1) {
         if (auto it = map_.find("^" + key); it != map_.end()) {
-            for (const auto& e : it->second) {
-                bool seen = std::any_of(out.begin(), out.end(), [&](const Expansion& x) { return x.phrase == e.phrase; });
-                if (!seen) {
-                    out.push_back(e);
-                    out.back().abbreviation = true;
-                }
-            }
+            for (const auto& e : it->second) add(e, true);
+            // An abbreviation stands for its full name, so it also searches the full name's
+            // equivalents: "CNS" the brain and spinal cord, "NP" nerve pain and neuralgia.
+            for (const auto& e : it->second)
+                if (auto full = map_.find(key_of(e.phrase)); full != map_.end())
+                    for (const auto& equivalent : full->second)
+                        if (!equivalent.one_way && equivalent.phrase.words != words) add(equivalent, false);
         }
     }
     return out;

@@ -161,3 +161,23 @@ TEST_CASE("an entry of several words is found in another form by its words' stem
     CHECK(map.lookup_forms(stems({"hands", "fall", "asleep", "at", "noon"}, "en"), "en").empty());
     CHECK(map.lookup_forms(stems({"ms"}, "en"), "en").empty());
 }
+
+TEST_CASE("an abbreviation also searches its full name's equivalents, not where they point", "[synonyms]") {
+    Analyzer a;
+    SynonymMap map;
+    std::vector<Diagnostic> problems;
+    REQUIRE(map.add_solr("CNS => central nervous system\n"
+                         "central nervous system, brain and spinal cord\n"
+                         "central nervous system pain => central pain\n",
+                         "v.txt", a, problems));
+    const auto found = map.lookup({"cns"}, true);
+    REQUIRE(found.size() == 2);
+    CHECK(found[0].phrase.words == Words{"central", "nervous", "system"});
+    CHECK(found[0].abbreviation);
+    // One hop further, as a synonym of the full name.
+    CHECK(found[1].phrase.words == Words{"brain", "and", "spinal", "cord"});
+    CHECK_FALSE(found[1].abbreviation);
+    CHECK_FALSE(found[1].one_way);
+    // In lower case it is no abbreviation, so nothing.
+    CHECK(map.lookup({"cns"}, false).empty());
+}

@@ -217,7 +217,13 @@ TEST_CASE("a drug-class abbreviation typed in the singular finds the class the a
           "[content][search]") {
     // The articles write "SNRIs" and "TCAs", which the stemmer leaves as they are ("snris" is no
     // plural of "snri" to it): the abbreviations' entries name the plurals too.
-    CHECK(first_section(search("SNRI", Grouping::section)) == "antidepressants-for-nerve-pain#snris");
+    // "SNRI" alone is also the article's name (also called "SNRIs", "serotonin-norepinephrine
+    // reuptake inhibitors"), a bare name: its overview, which says what they are, comes first,
+    // then the section on their side effects.
+    const auto snri = search("SNRI", Grouping::section);
+    REQUIRE(snri.hits.size() >= 2);
+    CHECK(first_section(snri) == "antidepressants-for-nerve-pain#overview");
+    CHECK(snri.hits[1].article.id + "#" + snri.hits[1].sections[0].anchor == "antidepressants-for-nerve-pain#snris");
     const auto tca = search("TCA overdose", Grouping::section);
     REQUIRE_FALSE(tca.hits.empty());
     CHECK(tca.hits.front().article.id == "antidepressants-for-nerve-pain");

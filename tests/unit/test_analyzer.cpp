@@ -184,3 +184,10 @@ TEST_CASE("an abbreviation written with full stops is the abbreviation", "[analy
     CHECK_FALSE(a.tokenize("e.g.")[0].all_caps);
     CHECK(words(a, "3.5 mg") == std::vector<std::string>{"3.5", "mg"});
 }
+
+TEST_CASE("numbing (an anaesthetic's doing) is no form of numbness (a symptom)", "[analyzer]") {
+    Analyzer a;
+    CHECK(a.stem("numbness", "en") == a.stem("numb", "en"));
+    CHECK(a.stem("numbing", "en") == a.stem("numbed", "en"));
+    CHECK(a.stem("numbing", "en") != a.stem("numbness", "en"));
+}

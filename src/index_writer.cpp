@@ -73,8 +73,10 @@ constexpr Xapian::termpos kNameGap = 100;
 // "during" etc. out of name keys; 11: "under", "below" etc. too; 12: "something", "anyone" etc.;
 // 13: "all", "some" etc.; 14: Spanish "si", "le", "pero" etc.; 15: irregular plurals stemmed
 // as their singular ("feet" as "foot"); 16: "he", "she", "his", "her" etc.; 17: contractions
-// ("what's", "they're", "i'm"); 18: each section's searches (Section::searches).
-constexpr int kIndexFormat = 18;
+// ("what's", "they're", "i'm"); 18: each section's searches (Section::searches); 19: letters
+// with full stops as the abbreviation ("M.S." as "ms"), "numbing"/"numbed" a stem apart from
+// "numb", and fillers and Spanish helper verbs ("kinda", "tengo") out of name keys.
+constexpr int kIndexFormat = 19;
 constexpr std::string_view kBuildPrefix = "build-";
 
 using Clock = std::chrono::steady_clock;

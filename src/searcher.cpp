@@ -677,7 +677,23 @@ Result<Searcher> Searcher::open(const fs::path& index_dir, std::shared_ptr<const
     return Searcher(std::move(impl));
 }
 
-Result<SearchResponse> Searcher::search(const SearchRequest& request) {
+namespace {
+
+// Characters that show as nothing, pasted in from web pages and chat apps: the word breaker
+// splits a word at some of them ("scia\u200btica" was searched as "scia" and "tica", and
+// "corrected" into garbage). Soft hyphen, zero-width space, non-joiner and joiner, word joiner,
+// byte order mark.
+std::string without_invisible(std::string text) {
+    for (std::string_view mark : {"\u00AD", "\u200B", "\u200C", "\u200D", "\u2060", "\uFEFF"})
+        for (auto at = text.find(mark); at != std::string::npos; at = text.find(mark, at)) text.erase(at, mark.size());
+    return text;
+}
+
+}  // namespace
+
+Result<SearchResponse> Searcher::search(const SearchRequest& typed) {
+    SearchRequest request = typed;
+    request.query = without_invisible(typed.query);
     if (request.query.find_first_not_of(" \t\r\n") == std::string::npos)
         return Error{Errc::invalid_input, "q: must not be empty"};
     if (request.query.size() > kMaxQueryBytes)

@@ -526,6 +526,24 @@ TEST_CASE("dash and accent spellings give the same hits", "[search]") {
     CHECK(a.hits.front().sections.front().snippet_html.find("<mark>Guillain</mark>–<mark>Barré</mark>") != std::string::npos);
 }
 
+TEST_CASE("characters that show as nothing do not split a word", "[search]") {
+    Index index;
+    auto searcher = index.open();
+    const auto plain = search(searcher, "neuropathy", Grouping::section);
+    REQUIRE_FALSE(plain.hits.empty());
+    // Zero-width space, soft hyphen, zero-width joiner, word joiner, byte order mark.
+    for (const char* q : {"neuro\u200Bpathy", "neuro\u00ADpathy", "neuro\u200Dpathy", "neuro\u2060pathy", "\uFEFFneuropathy"}) {
+        CAPTURE(q);
+        const auto r = search(searcher, q, Grouping::section);
+        CHECK(r.corrected.empty());
+        CHECK(hit_ids(r) == hit_ids(plain));
+    }
+    // Nothing but them is an empty query.
+    SearchRequest blank;
+    blank.query = "\u200B\u200B";
+    CHECK_FALSE(searcher.search(blank).ok());
+}
+
 TEST_CASE("grouping: one hit per article by default, one section per hit with group=section", "[search]") {
     Index index;
     auto searcher = index.open();

@@ -200,14 +200,25 @@ Highlight Highlighter::highlight(std::string_view text, std::string_view languag
     out.reserve(end - begin + 64);
     if (begin > 0) out += "…";
     std::size_t cursor = begin;
+    // A phrase's words are marked together, but not across a bracket, a quote or a stop between
+    // them: "(OTC) pain relievers" is "(<mark>OTC</mark>) <mark>pain relievers</mark>", not
+    // "(<mark>OTC) pain relievers</mark>".
+    auto closes_mark = [&](std::size_t left) {
+        return text.substr(tokens[left].end, tokens[left + 1].begin - tokens[left].end).find_first_of("()[]{}\",;:") !=
+               std::string_view::npos;
+    };
     for (const auto& f : found) {
         if (f.first_token < first || f.last_token > last) continue;
-        std::size_t mb = tokens[f.first_token].begin, me = tokens[f.last_token].end;
-        append_html_escaped(out, text.substr(cursor, mb - cursor));
-        out += "<mark>";
-        append_html_escaped(out, text.substr(mb, me - mb));
-        out += "</mark>";
-        cursor = me;
+        for (std::size_t run = f.first_token, t = f.first_token; t <= f.last_token; ++t) {
+            if (t < f.last_token && !closes_mark(t)) continue;
+            const std::size_t mb = tokens[run].begin, me = tokens[t].end;
+            append_html_escaped(out, text.substr(cursor, mb - cursor));
+            out += "<mark>";
+            append_html_escaped(out, text.substr(mb, me - mb));
+            out += "</mark>";
+            cursor = me;
+            run = t + 1;
+        }
     }
     append_html_escaped(out, text.substr(cursor, end - cursor));
     if (end < text.size()) out += "…";

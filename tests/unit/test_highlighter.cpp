@@ -63,3 +63,12 @@ TEST_CASE("a snippet prefers the phrase typed to its words scattered", "[highlig
     CAPTURE(html);
     CHECK(html.find("<mark>nerve damage</mark>") != std::string::npos);
 }
+
+TEST_CASE("a phrase is not marked across a bracket or a stop between its words", "[highlight]") {
+    const std::string html = snippet("\"OTC pain relievers\"", "Over-the-counter (OTC) pain relievers help.");
+    CAPTURE(html);
+    CHECK(html.find("(<mark>OTC</mark>) <mark>pain relievers</mark>") != std::string::npos);
+    // Spaces and hyphens between them keep one mark.
+    CHECK(snippet("\"post stroke pain\"", "Central post-stroke pain.").find("<mark>post-stroke pain</mark>") !=
+          std::string::npos);
+}

@@ -91,7 +91,7 @@ int explain(const std::string& db_path, const std::string& typed, std::size_t si
     Xapian::Query query = plan.combined();
     // As /api/search: the language asked for, else the one the words are in if that finds anything.
     const bool guessed = options.language.empty();
-    const std::string language = guessed ? guess_language(db, parsed) : options.language;
+    const std::string language = guessed ? guess_language(db, parsed, analyzer) : options.language;
     bool filtered_by_language = false;
     if (!language.empty() && !query.empty()) {
         const Xapian::Query filtered = in_language(query, language);

@@ -456,7 +456,7 @@ bool has_word_in_language(const Xapian::Database& db, const std::string& word, c
     return matches_any(db, in_language(Xapian::Query(word), language));
 }
 
-std::string guess_language(const Xapian::Database& db, const ParsedQuery& parsed) {
+std::string guess_language(const Xapian::Database& db, const ParsedQuery& parsed, Analyzer& analyzer) {
     std::vector<std::string> present;
     for (const auto& lang : query_languages(QueryOptions{}))  // every language we index
         if (db.term_exists(std::string(schema::kLanguagePrefix) + lang)) present.push_back(lang);
@@ -490,9 +490,16 @@ std::string guess_language(const Xapian::Database& db, const ParsedQuery& parsed
                    ? language
                    : std::string();
     };
+    // A word no section has as typed votes by its stem: "Sjögren" (the articles write
+    // "Sjögren's") is in English sections only, which "síndrome de Sjögren" should reach.
+    const auto stem_indexed = [&](const std::string& word, const std::string& lang) {
+        return has_word_in_language(db, std::string(schema::kStemPrefix) + analyzer.stem(word, lang), lang);
+    };
     for (const auto& part : parsed.parts)
-        for (const auto& word : part.words)
-            if (!is_stopword(word, "") && db.term_exists(word) && !cast(word, indexed)) return {};
+        for (const auto& word : part.words) {
+            if (is_stopword(word, "")) continue;
+            if (!(db.term_exists(word) ? cast(word, indexed) : cast(word, stem_indexed))) return {};
+        }
     if (!vote.empty()) return unless_named_elsewhere(vote);
     // No indexed word decides ("que es la siatica": "siatica" is in no section): the function
     // words of one language only ("que", "la"; "what", "the") do, when they agree.

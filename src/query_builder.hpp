@@ -86,7 +86,7 @@ bool has_word_in_language(const Xapian::Database& db, const std::string& word, c
 // of one language only votes for it ("nerve" en, "nervios" es; "neuralgia" is in both and
 // abstains). Empty when the index holds one language, no word votes, or votes differ. Searches
 // without a language asked for use it as a guess: every language when it finds nothing.
-std::string guess_language(const Xapian::Database& db, const ParsedQuery& parsed);
+std::string guess_language(const Xapian::Database& db, const ParsedQuery& parsed, Analyzer& analyzer);
 
 // The weighting scheme every search uses, from the tunable parameters.
 Xapian::BM25Weight bm25_weight(const RankingParams& ranking);

@@ -340,7 +340,7 @@ struct Searcher::Impl {
         // "saber") is no typo for "taken", nor "niños" for "anos". Guessed once, when first needed.
         std::optional<std::string> language;
         auto language_of_query = [&]() -> const std::string& {
-            if (!language) language = options.language.empty() ? guess_language(db, parsed) : options.language;
+            if (!language) language = options.language.empty() ? guess_language(db, parsed, analyzer) : options.language;
             return *language;
         };
         auto another_form = [&](const std::string& word) {
@@ -561,7 +561,7 @@ struct Searcher::Impl {
     SearchResponse execute_in_language(const SearchRequest& request, const ParsedQuery& parsed,
                                        const QueryOptions& options) {
         const bool guess = request.language.empty() && request.features.query_language;
-        const std::string language = guess ? guess_language(db, parsed) : request.language;
+        const std::string language = guess ? guess_language(db, parsed, analyzer) : request.language;
         SearchResponse response = execute(request, parsed, options, language);
         if (guess && !language.empty()) {
             if (response.total == 0) response = execute(request, parsed, options, "");

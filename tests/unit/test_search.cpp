@@ -618,6 +618,19 @@ TEST_CASE("without a lang, a query in one language's words searches that languag
     CHECK(spanish_hits(asked.value()) == asked.value().hits.size());
 }
 
+TEST_CASE("a word no section has as typed places the query by its stem", "[search][language]") {
+    TempDir dir;
+    index_notes(dir, {{"sfn", "Small Fiber Neuropathy", "Sjögren's syndrome can damage small nerve fibers."},
+                      {"cts-es", "Síndrome del túnel carpiano", "El síndrome del túnel carpiano duerme la mano.", "es"}});
+    auto searcher = open_searcher(dir.path());
+    // "síndrome" is Spanish; "Sjögren" is in no section as typed, but its stem is in English
+    // ones only: the query is in no one language, and is not "corrected" into "Sjögren's".
+    const auto r = search(searcher, "síndrome de Sjögren", Grouping::section);
+    CHECK(r.corrected.empty());
+    REQUIRE_FALSE(r.hits.empty());
+    CHECK(r.hits[0].article.id == "sfn");
+}
+
 TEST_CASE("bad requests are refused with messages naming the field", "[search]") {
     Index index;
     auto searcher = index.open();

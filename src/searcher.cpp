@@ -468,8 +468,10 @@ struct Searcher::Impl {
             // A stopword is no correction: "till" is a word, not a typo for "will".
             if (suggestion.empty() || suggestion == word || is_stopword(suggestion, "")) continue;
             // Nor another form of the typed word, which its stem finds as typed: "Sjögren" was
-            // "corrected" into the "Sjögren's" it starts.
-            if (same_stem(word, suggestion, language_of_query())) continue;
+            // "corrected" into the "Sjögren's" it starts. Only if the stem finds something: to the
+            // Spanish stemmer "cymbalt" is a form of "cymbalta", which only English sections have,
+            // so it found nothing, not even the Cymbalta it starts.
+            if (same_stem(word, suggestion, language_of_query()) && stem_frequency(word, language_of_query()) > 0) continue;
             // A real word that found nothing is retried as a slip of one key ("feat" for "feet"),
             // not as a word two edits away ("niños" is no "años").
             if (listed && !suggestion.starts_with(word) && !one_edit_apart(word, suggestion)) continue;

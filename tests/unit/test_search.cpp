@@ -1051,6 +1051,20 @@ TEST_CASE("spelling: a split word is joined though the index has its first half"
     CHECK(search(searcher, "nerve damage").corrected.empty());
 }
 
+TEST_CASE("spelling: a word another language's stemmer takes for a form of an indexed word is still completed",
+          "[search][spelling]") {
+    TempDir dir;
+    index_notes(dir, {{"snri", "Antidepressants", "Duloxetine (Cymbalta) eases nerve pain."},
+                      {"es", "Dolor neuropático", "El dolor de nervios es frecuente.", "es"}});
+    auto searcher = open_searcher(dir.path());
+    // To the Spanish stemmer "cymbalt" is "cymbalta" less its ending; the English sections that
+    // have Cymbalta are stemmed in English, so that stem finds nothing: it found nothing at all.
+    const auto r = search(searcher, "cymbalt", Grouping::section);
+    CHECK(r.corrected == "cymbalta");
+    REQUIRE(r.hits.size() == 1);
+    CHECK(r.hits[0].article.id == "snri");
+}
+
 TEST_CASE("spelling: a letter code and its number typed apart are joined when the index has them whole", "[search][spelling]") {
     TempDir dir;
     index_notes(dir, {{"b12", "Vitamin Deficiency", "Low vitamin B12 harms the nerves of the feet."},

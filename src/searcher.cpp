@@ -41,6 +41,35 @@ bool one_edit_apart(std::string_view a, std::string_view b) {
     return i + 1 < a.size() && a[i] == b[i + 1] && a[i + 1] == b[i] && a.substr(i + 2) == b.substr(i + 2);
 }
 
+// A rough sound key of a folded English or Spanish word: spellings of one sound written one
+// way ("ph" and "f"; "ch", "c", "k" and "qu"; "ll", "y" and "i"; "v" and "b"; "z" and "s"; a
+// silent "h"), doubled letters once. "fantom" and "phantom", "kronic" and "chronic", "cabayo"
+// and "caballo" have one key; "xanax" and "canal" do not.
+std::string sound_key(std::string_view word) {
+    std::string out;
+    auto put = [&](char c) {
+        if (out.empty() || out.back() != c) out += c;
+    };
+    for (std::size_t i = 0; i < word.size(); ++i) {
+        const char c = word[i], next = i + 1 < word.size() ? word[i + 1] : '\0';
+        const bool pair = (c == 'p' && next == 'h') || (c == 'c' && next == 'h') || (c == 'q' && next == 'u') ||
+                          (c == 'l' && next == 'l');
+        if (pair) ++i;
+        switch (c) {
+            case 'p': put(pair ? 'f' : 'p'); break;
+            case 'c': case 'q': case 'k': put('k'); break;
+            case 'l': put(pair ? 'i' : 'l'); break;
+            case 'y': put('i'); break;
+            case 'v': put('b'); break;
+            case 'z': put('s'); break;
+            case 'x': put('k'); put('s'); break;
+            case 'h': break;
+            default: put(c);
+        }
+    }
+    return out;
+}
+
 // Other matching sections listed under an article's best one.
 constexpr std::size_t kMaxExtraSections = 3;
 constexpr std::size_t kMaxOffset = 10000;
@@ -434,6 +463,14 @@ struct Searcher::Impl {
             }
             if (suggestion.empty()) {
                 suggestion = db.get_spelling_suggestion(word, 2);
+                // Two slips in a short word that change its first letter make another word more
+                // often than they mend one: "xanax" was "canal", "norco" "poco", "mobic" "toxic",
+                // "kratom" "ratón". Unless one slip, two letters swapped (which Xapian counts as
+                // two), or a word that sounds the same ("fantom", "kronic"); "yiers" is "years".
+                constexpr std::size_t kShortWord = 6;
+                if (word.size() <= kShortWord && !suggestion.empty() && suggestion[0] != word[0] &&
+                    !one_edit_apart(word, suggestion) && sound_key(word) != sound_key(suggestion))
+                    suggestion.clear();
                 // The index's suggestion may be a word of the other language ("siatica" ->
                 // "sciatica" in a Spanish query): a word one edit away in the query's language
                 // wins, and without one the word is left as typed ("sintoms" is no "sintomas" in

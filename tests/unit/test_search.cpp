@@ -1065,6 +1065,24 @@ TEST_CASE("spelling: a word another language's stemmer takes for a form of an in
     CHECK(r.hits[0].article.id == "snri");
 }
 
+TEST_CASE("spelling: a short word is corrected one slip away or into a word that sounds the same, not two slips",
+          "[search][spelling]") {
+    TempDir dir;
+    index_notes(dir, {{"sciatica", "Sciatica", "In sciatica a narrow spinal canal can press on the nerve."},
+                      {"phantom", "Phantom Limb Pain", "Phantom pain is chronic pain felt in a missing limb."}});
+    auto searcher = open_searcher(dir.path());
+    // "xanax" is two slips from "canal", its first letter one of them: an unknown medicine, not
+    // a typo for it.
+    const auto xanax = search(searcher, "xanax", Grouping::section);
+    CHECK(xanax.corrected.empty());
+    CHECK(xanax.hits.empty());
+    // Written as it sounds, two slips are one mistake: "ph" as "f", "ch" as "k".
+    CHECK(search(searcher, "fantom").corrected == "phantom");
+    CHECK(search(searcher, "kronic").corrected == "chronic");
+    // Longer words keep two slips.
+    CHECK(search(searcher, "sciaitca").corrected == "sciatica");
+}
+
 TEST_CASE("spelling: a letter code and its number typed apart are joined when the index has them whole", "[search][spelling]") {
     TempDir dir;
     index_notes(dir, {{"b12", "Vitamin Deficiency", "Low vitamin B12 harms the nerves of the feet."},

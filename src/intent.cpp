@@ -249,8 +249,20 @@ bool asks_how_it_works(const std::vector<std::string>& words) {
 
 }  // namespace
 
+// Where "what does X feel like" (the query ends on "feel like") or "¿qué se siente...?" asks how a
+// thing shows, its symptoms; words.size() if it does not. Not "hands feel like I'm wearing
+// gloves", which says how it feels.
+std::size_t asks_how_it_feels(const std::vector<std::string>& words) {
+    const std::size_t n = words.size();
+    if (n >= 2 && (words[n - 2] == "feel" || words[n - 2] == "feels") && words[n - 1] == "like") return n - 2;
+    for (std::size_t i = 0; i + 2 < n; ++i)
+        if (words[i] == "que" && words[i + 1] == "se" && words[i + 2] == "siente") return i;
+    return n;
+}
+
 std::optional<SectionKind> detect_intent(const std::vector<std::string>& words) {
     if (asks_how_it_works(words)) return SectionKind::how_it_works;
+    if (asks_how_it_feels(words) < words.size()) return SectionKind::symptoms;
     const bool why_treated = asks_why_a_treatment(words);
     // The first cue of the query decides; a two-word cue counts from its first word ("genetic
     // changes" before "genetic").
@@ -285,6 +297,9 @@ std::vector<bool> intent_cues(const std::vector<std::string>& words) {
         if (j < words.size() && two_word_cue(words[i], words[j]))
             for (std::size_t k = i; k <= j; ++k) cue[k] = true;
     }
+    if (const std::size_t at = asks_how_it_feels(words); at < words.size())
+        for (std::size_t k = at; k < std::min(at + 3, words.size()); ++k)
+            if (words[k] != "la" && words[k] != "el") cue[k] = true;
     // "How many people are affected by X?": "affected" belongs to the question, not to X.
     for (std::size_t i = 2; i < words.size(); ++i)
         if (words[i] == "affected" && cue[i - 2] && words[i - 2] == "people") cue[i] = true;

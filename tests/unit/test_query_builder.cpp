@@ -171,6 +171,9 @@ TEST_CASE("section intent from cue words, English and Spanish", "[query][intent]
         {"can CMT be passed down to my kids", "inheritance"},
         {"¿la neuralgia del trigémino viene de familia?", "inheritance"},
         {"¿el túnel carpiano es genético?", "inheritance"},
+        {"what does carpal tunnel feel like", "symptoms"},  // how it shows
+        {"¿qué se siente la ciática?", "symptoms"},
+        {"hands feel like I'm wearing gloves", "none"},  // says how it feels, asks nothing of a kind
         {"I run in the mornings and my feet burn", "none"},  // running, not a family
         {"my family doctor says it is sciatica", "none"},
         {"What are the genetic changes related to CMT?", "genetic-changes"},  // not "genetic" alone

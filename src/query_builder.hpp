@@ -84,7 +84,7 @@ bool has_word_in_language(const Xapian::Database& db, const std::string& word, c
 
 // The language the query's words are written in, judged by `db`: a word found in the sections
 // of one language only votes for it ("nerve" en, "nervios" es; "neuralgia" is in both and
-// abstains). Empty when the index holds one language, no word votes, or votes differ. Searches
+// abstains); a word no section has as typed, by its stem in each language (`analyzer`). Empty when the index holds one language, no word votes, or votes differ. Searches
 // without a language asked for use it as a guess: every language when it finds nothing.
 std::string guess_language(const Xapian::Database& db, const ParsedQuery& parsed, Analyzer& analyzer);
 

@@ -165,6 +165,9 @@ std::vector<Token> Analyzer::tokenize(std::string_view text) {
 }
 
 std::string Analyzer::stem(const std::string& word, std::string_view language) {
+    // Stemming must not make two people's names one: "Barré" (of Guillain–Barré) stemmed as
+    // "barr", in English and in Spanish, found and marked the "Barr" of Epstein–Barr.
+    if (word == "barre") return word;
     if (language == "es") return impl_->spanish(word);
     // Snowball strips suffixes only, so a plural made by changing the vowel would be a word of
     // its own: "teeth" would never find "tooth", nor "feet" a "foot".

@@ -75,8 +75,9 @@ constexpr Xapian::termpos kNameGap = 100;
 // as their singular ("feet" as "foot"); 16: "he", "she", "his", "her" etc.; 17: contractions
 // ("what's", "they're", "i'm"); 18: each section's searches (Section::searches); 19: letters
 // with full stops as the abbreviation ("M.S." as "ms"), "numbing"/"numbed" a stem apart from
-// "numb", and fillers and Spanish helper verbs ("kinda", "tengo") out of name keys.
-constexpr int kIndexFormat = 19;
+// "numb", and fillers and Spanish helper verbs ("kinda", "tengo") out of name keys; 20: "barre"
+// a stem apart from "barr".
+constexpr int kIndexFormat = 20;
 constexpr std::string_view kBuildPrefix = "build-";
 
 using Clock = std::chrono::steady_clock;

@@ -191,3 +191,11 @@ TEST_CASE("numbing (an anaesthetic's doing) is no form of numbness (a symptom)",
     CHECK(a.stem("numbing", "en") == a.stem("numbed", "en"));
     CHECK(a.stem("numbing", "en") != a.stem("numbness", "en"));
 }
+
+TEST_CASE("Barré is no form of Barr", "[analyzer]") {
+    Analyzer a;
+    for (std::string_view language : {"en", "es"}) {
+        CHECK(a.stem(fold("Barré"), language) != a.stem(fold("Barr"), language));
+        CHECK(a.stem(fold("Barré"), language) == a.stem(fold("Barre"), language));
+    }
+}

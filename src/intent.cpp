@@ -29,6 +29,7 @@ const std::unordered_map<std::string_view, SectionKind>& cues() {
         {"remedy", SectionKind::treatment}, {"remedies", SectionKind::treatment},
         {"relieve", SectionKind::treatment}, {"relief", SectionKind::treatment},
         {"manage", SectionKind::treatment}, {"management", SectionKind::treatment},
+        {"options", SectionKind::treatment}, {"opciones", SectionKind::treatment},  // "what are my options"
         {"tratamiento", SectionKind::treatment}, {"tratamientos", SectionKind::treatment},
         {"tratar", SectionKind::treatment}, {"trata", SectionKind::treatment},
         {"curar", SectionKind::treatment}, {"remedio", SectionKind::treatment}, {"remedios", SectionKind::treatment},

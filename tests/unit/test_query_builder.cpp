@@ -171,6 +171,8 @@ TEST_CASE("section intent from cue words, English and Spanish", "[query][intent]
         {"can CMT be passed down to my kids", "inheritance"},
         {"¿la neuralgia del trigémino viene de familia?", "inheritance"},
         {"¿el túnel carpiano es genético?", "inheritance"},
+        {"what are my options for sciatica", "treatment"},
+        {"opciones para la ciática", "treatment"},
         {"what does carpal tunnel feel like", "symptoms"},  // how it shows
         {"¿qué se siente la ciática?", "symptoms"},
         {"hands feel like I'm wearing gloves", "none"},  // says how it feels, asks nothing of a kind

@@ -179,6 +179,10 @@ Highlight Highlighter::highlight(std::string_view text, std::string_view languag
         first = std::min(first, tokens.size() - window);
     }
     std::size_t last = tokens.empty() ? 0 : std::min(tokens.size(), first + window) - 1;
+    // The text between a token and the next.
+    auto gap_after = [&](std::size_t left) {
+        return text.substr(tokens[left].end, tokens[left + 1].begin - tokens[left].end);
+    };
     if (!tokens.empty()) {
         // A match the window's edge would cut ("post-|stroke pain") is shown whole and marked.
         for (const auto& f : found) {
@@ -187,7 +191,7 @@ Highlight Highlighter::highlight(std::string_view text, std::string_view languag
         }
         // Nor is a word cut where a hyphen or an apostrophe joins its tokens ("Cannabis-|based").
         auto joined = [&](std::size_t left) {
-            const auto gap = text.substr(tokens[left].end, tokens[left + 1].begin - tokens[left].end);
+            const auto gap = gap_after(left);
             return std::none_of(gap.begin(), gap.end(), [](unsigned char c) { return std::isspace(c); });
         };
         while (first > 0 && joined(first - 1)) --first;
@@ -203,10 +207,7 @@ Highlight Highlighter::highlight(std::string_view text, std::string_view languag
     // A phrase's words are marked together, but not across a bracket, a quote or a stop between
     // them: "(OTC) pain relievers" is "(<mark>OTC</mark>) <mark>pain relievers</mark>", not
     // "(<mark>OTC) pain relievers</mark>".
-    auto closes_mark = [&](std::size_t left) {
-        return text.substr(tokens[left].end, tokens[left + 1].begin - tokens[left].end).find_first_of("()[]{}\",;:") !=
-               std::string_view::npos;
-    };
+    auto closes_mark = [&](std::size_t left) { return gap_after(left).find_first_of("()[]{}\",;:") != std::string_view::npos; };
     for (const auto& f : found) {
         if (f.first_token < first || f.last_token > last) continue;
         for (std::size_t run = f.first_token, t = f.first_token; t <= f.last_token; ++t) {

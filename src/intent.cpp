@@ -2,6 +2,7 @@
 
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 
 namespace medsearch {
 
@@ -248,22 +249,22 @@ bool asks_how_it_works(const std::vector<std::string>& words) {
     return false;
 }
 
-}  // namespace
-
-// Where "what does X feel like" (the query ends on "feel like") or "¿qué se siente...?" asks how a
-// thing shows, its symptoms; words.size() if it does not. Not "hands feel like I'm wearing
-// gloves", which says how it feels.
-std::size_t asks_how_it_feels(const std::vector<std::string>& words) {
+// The words of "what does X feel like" (the query ends on "feel like") or "¿qué se siente...?",
+// which ask how a thing shows, its symptoms: [begin, end) in `words`, empty (begin == end) when
+// there are none. Not "hands feel like I'm wearing gloves", which says how it feels.
+std::pair<std::size_t, std::size_t> asks_how_it_feels(const std::vector<std::string>& words) {
     const std::size_t n = words.size();
-    if (n >= 2 && (words[n - 2] == "feel" || words[n - 2] == "feels") && words[n - 1] == "like") return n - 2;
+    if (n >= 2 && (words[n - 2] == "feel" || words[n - 2] == "feels") && words[n - 1] == "like") return {n - 2, n};
     for (std::size_t i = 0; i + 2 < n; ++i)
-        if (words[i] == "que" && words[i + 1] == "se" && words[i + 2] == "siente") return i;
-    return n;
+        if (words[i] == "que" && words[i + 1] == "se" && words[i + 2] == "siente") return {i, i + 3};
+    return {n, n};
 }
+
+}  // namespace
 
 std::optional<SectionKind> detect_intent(const std::vector<std::string>& words) {
     if (asks_how_it_works(words)) return SectionKind::how_it_works;
-    if (asks_how_it_feels(words) < words.size()) return SectionKind::symptoms;
+    if (const auto [begin, end] = asks_how_it_feels(words); begin < end) return SectionKind::symptoms;
     const bool why_treated = asks_why_a_treatment(words);
     // The first cue of the query decides; a two-word cue counts from its first word ("genetic
     // changes" before "genetic").
@@ -298,9 +299,8 @@ std::vector<bool> intent_cues(const std::vector<std::string>& words) {
         if (j < words.size() && two_word_cue(words[i], words[j]))
             for (std::size_t k = i; k <= j; ++k) cue[k] = true;
     }
-    if (const std::size_t at = asks_how_it_feels(words); at < words.size())
-        for (std::size_t k = at; k < std::min(at + 3, words.size()); ++k)
-            if (words[k] != "la" && words[k] != "el") cue[k] = true;
+    const auto [begin, end] = asks_how_it_feels(words);
+    for (std::size_t k = begin; k < end; ++k) cue[k] = true;
     // "How many people are affected by X?": "affected" belongs to the question, not to X.
     for (std::size_t i = 2; i < words.size(); ++i)
         if (words[i] == "affected" && cue[i - 2] && words[i - 2] == "people") cue[i] = true;

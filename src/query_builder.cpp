@@ -354,9 +354,12 @@ ParsedQuery parse_query(std::string_view text, Analyzer& analyzer, const Synonym
             parsed.parts.push_back(std::move(part));
             continue;
         }
-        // Each word's stem per language, for entries typed in another form.
+        // Each word's stem per language, for entries typed in another form: only those of three
+        // words or more, where wording varies most ("damage nerves", "diabetic foot" matched as
+        // lay descriptions at two and moved the dev sets down).
+        constexpr std::size_t kFormsFrom = 3;
         std::vector<std::pair<std::string, std::vector<std::string>>> stems;
-        if (expand)
+        if (expand && tokens.size() >= kFormsFrom)
             for (const auto& language : query_languages(options)) {
                 stems.emplace_back(language, std::vector<std::string>{});
                 for (const auto& t : tokens) stems.back().second.push_back(analyzer.stem(t.word, language));
@@ -371,7 +374,7 @@ ParsedQuery parse_query(std::string_view text, Analyzer& analyzer, const Synonym
                 found = synonyms->lookup(words, n == 1 && tokens[i].all_caps);
                 // "my hand falls asleep at night" is the entry "hands fall asleep at night".
                 for (const auto& [language, of] : stems) {
-                    if (!found.empty() || n < 3) break;
+                    if (!found.empty() || n < kFormsFrom) break;
                     found = synonyms->lookup_forms({of.begin() + std::ptrdiff_t(i), of.begin() + std::ptrdiff_t(i + n)}, language);
                 }
                 // Some names have hundreds of variants (every CMT subtype lists "Charcot-Marie-Tooth

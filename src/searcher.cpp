@@ -412,20 +412,27 @@ struct Searcher::Impl {
                 is_medicine_word(part.words[0]))
                 continue;
             const std::string& word = part.words[0];
-            // A word split in two whose halves the index may have apart ("neuro pathy", "tri
-            // geminal", "neuro stimulation") is joined when the index has the whole and the
-            // second half is in no section or the first is no word of the word lists: "neuro"
-            // (of "neuro exam") and "path" otherwise made "neuro path", the neurological exam.
-            // Letter codes and numbers are joined_code's ("hepatitis b 12 weeks" is no B12).
-            auto letters = [](const std::string& w) {
-                return std::none_of(w.begin(), w.end(), [](unsigned char c) { return std::isdigit(c); });
-            };
+            // A word split in two ("radio frequency", "gaba pentin", "neuro pathy") is joined when
+            // the index has the whole; joined, the second word is part of the correction, not
+            // searched again. When the first half is a word the index knows too ("neuro", of "neuro
+            // exam"), only if the second half is in no section or the first is no word of the word
+            // lists: "neuro" and "path" otherwise made "neuro path", the neurological exam. Letter
+            // codes and numbers are joined_code's ("hepatitis b 12 weeks" is no B12), unless the
+            // first half is unknown.
             if (const std::string joined = joined_with_next(text, parsed, i, shouted);
-                !joined.empty() && !is_stopword(word, "") && letters(joined) &&
-                (text_or_search_frequency(parsed.parts[i + 1].words[0]) == 0 || !is_listed(word))) {
-                correct(part.begin, parsed.parts[i + 1].end, std::string(), joined, as_typed(joined));
-                ++i;
-                continue;
+                !joined.empty() && !is_stopword(word, "")) {
+                const bool letters = std::none_of(joined.begin(), joined.end(), [](unsigned char c) { return std::isdigit(c); });
+                const bool halves = letters && (text_or_search_frequency(parsed.parts[i + 1].words[0]) == 0 || !is_listed(word));
+                // A first half no section has, as the steps below take an unknown word.
+                auto unknown = [&] {
+                    return word.size() >= 4 && text_or_search_frequency(word) == 0 && !in_names_or_headings(word) &&
+                           synonyms.lookup(part.words, false).empty();
+                };
+                if (halves || unknown()) {
+                    correct(part.begin, parsed.parts[i + 1].end, std::string(), joined, as_typed(joined));
+                    ++i;
+                    continue;
+                }
             }
             if (word.size() < 4 || is_stopword(word, "") || !synonyms.lookup(part.words, false).empty()) continue;
             // A word only an article's names or a heading have is known too: "aidp", an also-called
@@ -443,13 +450,6 @@ struct Searcher::Impl {
                     same_stem(word, started, language_of_query()))
                     continue;
                 correct(part.begin, part.end, word, started, shown(started));
-                continue;
-            }
-            // A word split in two ("radio frequency", "gaba pentin") is joined when the index has
-            // the whole; joined, the second word is part of the correction, not searched again.
-            if (const std::string joined = joined_with_next(text, parsed, i, shouted); !joined.empty()) {
-                correct(part.begin, parsed.parts[i + 1].end, std::string(), joined, as_typed(joined));
-                ++i;
                 continue;
             }
             // A real word is only completed ("cipro" is the start of "ciprofloxacin"), not made

@@ -36,6 +36,11 @@ std::optional<std::string> utf8_problem(std::string_view line) {
     return detail::invalid_utf8_message(static_cast<unsigned char>(line[bad]), bad + 1);
 }
 
+// Whether `list` already expands to `phrase`.
+bool has_phrase(const std::vector<SynonymMap::Expansion>& list, const SynonymPhrase& phrase) {
+    return std::any_of(list.begin(), list.end(), [&](const SynonymMap::Expansion& x) { return x.phrase == phrase; });
+}
+
 // Splits on unescaped commas; "\," is a literal comma (Solr's escape).
 std::vector<std::string> split_entries(std::string_view side) {
     std::vector<std::string> out;
@@ -111,9 +116,7 @@ void SynonymMap::add_rule(SynonymRule rule, Analyzer& analyzer) {
         auto& list = map_[key_of(f)];
         for (const auto& t : targets) {
             if (t.words == f.words) continue;
-            bool seen = std::any_of(list.begin(), list.end(),
-                                    [&](const Expansion& x) { return x.phrase == t; });
-            if (!seen) list.push_back(Expansion{t, rule.origin, false, !rule.to.empty()});
+            if (!has_phrase(list, t)) list.push_back(Expansion{t, rule.origin, false, !rule.to.empty()});
         }
     }
     rules_.push_back(std::move(rule));
@@ -264,7 +267,7 @@ std::vector<SynonymMap::Expansion> SynonymMap::lookup(const std::vector<std::str
     std::string key = join_words(words);
     if (auto it = map_.find(key); it != map_.end()) out = it->second;
     auto add = [&](const Expansion& e, bool abbreviation) {
-        if (std::any_of(out.begin(), out.end(), [&](const Expansion& x) { return x.phrase == e.phrase; })) return;
+        if (has_phrase(out, e.phrase)) return;
         out.push_back(e);
         out.back().abbreviation = abbreviation;
     };
@@ -290,7 +293,7 @@ std::vector<SynonymMap::Expansion> SynonymMap::lookup_forms(const std::vector<st
     if (keys == forms_.end()) return out;
     for (const auto& key : keys->second)
         for (const auto& e : map_.at(key))
-            if (std::none_of(out.begin(), out.end(), [&](const Expansion& x) { return x.phrase == e.phrase; }))
+            if (!has_phrase(out, e.phrase))
                 out.push_back(e);
     return out;
 }

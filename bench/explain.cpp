@@ -4,8 +4,8 @@
 // text /api/search searched, less the typed word it keeps as a synonym) and prints, for each of the
 // top sections, the weight every query component adds: each part's text (body, heading and title
 // as one term), the separate heading and title terms, the coordination and whole-name bonuses,
-// the section-intent boost, the article context and the likeness to the first section. A tool
-// for tuning RankingParams, not part of the API.
+// the section-intent boost, the article context, the likeness to the first section and the
+// variety discount. A tool for tuning RankingParams, not part of the API.
 //
 // Each component is weighed on its own, so a term repeated across components (its
 // within-query frequency) can make the parts sum to slightly more or less than the score.
@@ -128,7 +128,8 @@ int explain(const std::string& db_path, const std::string& typed, std::size_t si
     Xapian::MSet mset = enquire.get_mset(0, Xapian::doccount(std::max(size, kLikenessDepth)));
     IdfCache idf;
     const Xapian::Query earned_boost = plan.earned_boost();
-    const std::vector<RankedSection> sections = rank_by_likeness(db, mset, options.ranking.likeness_share, idf);
+    std::vector<RankedSection> sections = rank_by_likeness(db, mset, options.ranking.likeness_share, idf);
+    discount_repeats(sections, options.ranking.repeat_decay);
     for (std::size_t rank = 0; rank < sections.size() && rank < size; ++rank) {
         const RankedSection& section = sections[rank];
         StoredSection stored;
@@ -155,6 +156,8 @@ int explain(const std::string& db_path, const std::string& typed, std::size_t si
         }
         if (section.likeness > 0) std::printf("      %7.3f  likeness to the first section\n", section.likeness);
         sum += section.likeness;
+        if (section.repeat < 0) std::printf("      %7.3f  variety: more sections of the article above\n", section.repeat);
+        sum += section.repeat;
         std::printf("      %7.3f  sum of the parts\n", sum);
     }
     return 0;

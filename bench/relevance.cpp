@@ -70,6 +70,7 @@ constexpr Feature kFeatures[] = {
     {"spelling", &SearchFeatures::spelling},
     {"article-context", &SearchFeatures::article_context},
     {"likeness", &SearchFeatures::likeness},
+    {"variety", &SearchFeatures::variety},
     {"searches", &SearchFeatures::searches},
     {"query-language", &SearchFeatures::query_language},
 };

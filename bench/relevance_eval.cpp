@@ -216,7 +216,7 @@ bool set_ranking_param(RankingParams& ranking, std::string_view assignment) {
         {"exact_bonus", &RankingParams::exact_bonus},
         {"coord_weight", &RankingParams::coord_weight}, {"intent_context", &RankingParams::intent_context},
         {"article_weight", &RankingParams::article_weight}, {"one_way_weight", &RankingParams::one_way_weight},
-        {"likeness_share", &RankingParams::likeness_share},
+        {"likeness_share", &RankingParams::likeness_share}, {"repeat_decay", &RankingParams::repeat_decay},
         {"named_offkind_context", &RankingParams::named_offkind_context},
         {"named_share", &RankingParams::named_share},
     };

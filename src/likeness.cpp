@@ -81,4 +81,19 @@ std::vector<RankedSection> rank_by_likeness(const Xapian::Database& db, const Xa
     return ranked;
 }
 
+void discount_repeats(std::vector<RankedSection>& ranked, double decay) {
+    const std::size_t head = std::min(ranked.size(), kLikenessDepth);
+    if (decay >= 1 || head < 2) return;
+    std::unordered_map<std::string, std::size_t> seen;
+    for (std::size_t i = 0; i < head; ++i) {
+        const std::size_t before = seen[ranked[i].document.get_value(schema::kSlotArticle)]++;
+        if (before < kFreeRepeats) continue;
+        const double kept = ranked[i].weight * std::pow(decay, double(before + 1 - kFreeRepeats));
+        ranked[i].repeat = kept - ranked[i].weight;
+        ranked[i].weight = kept;
+    }
+    std::stable_sort(ranked.begin(), ranked.begin() + std::ptrdiff_t(head),
+                     [](const RankedSection& a, const RankedSection& b) { return a.weight > b.weight; });
+}
+
 }  // namespace medsearch

@@ -628,11 +628,13 @@ struct Searcher::Impl {
         enquire.set_weighting_scheme(bm25_weight(options.ranking));
         if (grouped) enquire.set_collapse_key(schema::kSlotArticle);
         const auto offset = std::size_t(request.page - 1) * request.size;
-        // The likeness re-ranking reorders the head of the list, so every page of it is cut
-        // from the same re-ranked head.
+        // The likeness and variety re-rankings reorder the head of the list, so every page of it
+        // is cut from the same re-ranked head.
         const double likeness = !grouped && request.features.likeness ? options.ranking.likeness_share : 0;
-        const std::size_t first = likeness > 0 ? 0 : offset;
-        const std::size_t wanted = likeness > 0 ? std::max(offset + request.size, kLikenessDepth) : request.size;
+        const double decay = !grouped && request.features.variety ? options.ranking.repeat_decay : 1;
+        const bool reranked = likeness > 0 || decay < 1;
+        const std::size_t first = reranked ? 0 : offset;
+        const std::size_t wanted = reranked ? std::max(offset + request.size, kLikenessDepth) : request.size;
         Xapian::MSet mset = enquire.get_mset(Xapian::doccount(first), Xapian::doccount(wanted),
                                              Xapian::doccount(kExactTotal));
         response.total = mset.get_matches_estimated();
@@ -641,6 +643,7 @@ struct Searcher::Impl {
         response.total_estimated =
             mset.get_matches_lower_bound() != mset.get_matches_upper_bound() && mset.get_matches_upper_bound() > kExactTotal;
         std::vector<RankedSection> ranked = rank_by_likeness(db, mset, likeness, idf);
+        discount_repeats(ranked, decay);
         const std::size_t begin = std::min(ranked.size(), offset - first);
         const std::size_t end = std::min(ranked.size(), begin + request.size);
 

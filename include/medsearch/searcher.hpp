@@ -31,6 +31,7 @@ struct SearchFeatures {
     bool spelling = true;      // unknown words searched as the index's correction ("did you mean")
     bool article_context = true;  // section lists: sections of the best-matching articles lifted
     bool likeness = true;  // section lists: sections reading like the first one lifted (likeness.hpp)
+    bool variety = true;   // section lists: an article's sections past its first few discounted (likeness.hpp)
     bool searches = true;  // each section's searches (Section::searches) searched with its text
     // No lang asked for: when the query's words are found in one language's sections only, search
     // those ("nerve pain" skips the Spanish article named "neuralgia"); all if that finds nothing.
@@ -66,6 +67,7 @@ struct RankingParams {
                                        // query names that are neither of the kind it asks for, nor of a close
                                        // kind, nor its overview ("how is X treated": X's risk factors)
     double likeness_share = 0.5;  // likeness: share of the first section's weight, times the cosine
+    double repeat_decay = 0.93;   // variety: weight factor per section of an article past its kFreeRepeats
     bool name_intent_scope = true;  // a query naming an article ("nerve pain", "what causes nerve pain") favours
                                     // that article's section of the kind, not every one
     bool best_article_whole = true;  // section lists: the best article's sections that do not repeat the

@@ -1,5 +1,6 @@
-// The likeness re-ranking of section lists (src/likeness.hpp): sections that read like the first
-// one rise above equally weak matches that do not, the first stays first, and pages agree.
+// The re-rankings of section lists (src/likeness.hpp): sections that read like the first one
+// rise above equally weak matches that do not, the first stays first, and pages agree; an
+// article's sections past its first few make room for another article's.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -8,6 +9,7 @@
 #include "medsearch/index_writer.hpp"
 #include "medsearch/searcher.hpp"
 #include "medsearch/synonyms.hpp"
+#include "likeness.hpp"
 #include "../support/hit_ids.hpp"
 #include "../support/temp_dir.hpp"
 
@@ -110,4 +112,70 @@ TEST_CASE("likeness changes nothing in article lists", "[search][likeness]") {
     REQUIRE(with.ok());
     REQUIRE(without.ok());
     CHECK(hit_ids(with.value()) == hit_ids(without.value()));
+}
+
+namespace {
+
+// Seven sections of the cream article say "tingling" once, as does the one section of the wrist
+// article, in more words: by the query alone the cream article holds the first seven places.
+struct RepeatsIndex {
+    TempDir dir;
+    RepeatsIndex() {
+        auto builder = IndexBuilder::begin(dir.path());
+        REQUIRE(builder.ok());
+        Article cream;
+        cream.id = "capsaicin-cream";
+        cream.title = "Capsaicin Cream";
+        const char* anchors[] = {"overview", "how-it-works", "who-it-helps", "how-to-use", "side-effects", "risks",
+                                 "what-to-expect"};
+        for (const char* anchor : anchors)
+            cream.sections.push_back(Section{anchor, anchor, anchor, SectionKind::other,
+                                             std::string("The cream calms tingling skin; see ") + anchor + ".", {}});
+        REQUIRE(builder.value().add(cream).ok());
+        REQUIRE(builder.value().add(one_section("wrist-pain", "Wrist Pain", SectionKind::symptoms,
+                                                "Tingling fingers often come with a weak grip and clumsy buttons.")).ok());
+        REQUIRE(builder.value().add(one_section("sleep", "Sleep", SectionKind::other, "A dark room helps sleep.")).ok());
+        REQUIRE(builder.value().publish(SynonymMap{}).ok());
+    }
+};
+
+SearchResponse repeats(Searcher& searcher, bool variety, std::size_t page = 1, std::size_t size = 10) {
+    SearchRequest request;
+    request.query = "tingling";
+    request.group = Grouping::section;
+    request.features.likeness = false;
+    request.features.article_context = false;
+    request.features.variety = variety;
+    request.page = page;
+    request.size = size;
+    auto r = searcher.search(request);
+    REQUIRE(r.ok());
+    return std::move(r).value();
+}
+
+}  // namespace
+
+TEST_CASE("variety: an article's sections past its first five make room for another article's", "[search][likeness]") {
+    RepeatsIndex index;
+    auto searcher = Searcher::open(index.dir.path());
+    REQUIRE(searcher.ok());
+    const auto place_of_wrist = [](const SearchResponse& r) {
+        const auto ids = hit_ids(r);
+        return std::find(ids.begin(), ids.end(), "wrist-pain#main") - ids.begin();
+    };
+    const auto without = repeats(searcher.value(), false);
+    const auto with = repeats(searcher.value(), true);
+    REQUIRE(without.hits.size() == 8);
+    REQUIRE(with.hits.size() == 8);
+    CHECK(place_of_wrist(without) == 7);
+    CHECK(place_of_wrist(with) == kFreeRepeats);
+    // The same sections, the first five as the query ranks them, scores in rank order.
+    CHECK(std::equal(without.hits.begin(), without.hits.begin() + kFreeRepeats, with.hits.begin(),
+                     [](const SearchHit& a, const SearchHit& b) { return a.sections[0].anchor == b.sections[0].anchor; }));
+    CHECK(std::is_sorted(with.hits.begin(), with.hits.end(),
+                         [](const SearchHit& a, const SearchHit& b) { return a.score > b.score; }));
+    std::vector<std::string> paged;
+    for (std::size_t page = 1; page <= 4; ++page)
+        for (const auto& id : hit_ids(repeats(searcher.value(), true, page, 2))) paged.push_back(id);
+    CHECK(paged == hit_ids(with));
 }

@@ -412,6 +412,19 @@ struct Searcher::Impl {
                 is_medicine_word(part.words[0]))
                 continue;
             const std::string& word = part.words[0];
+            // An abbreviation typed in lower case ("pdpn", "dspn"): in no section and no word list,
+            // and in capitals one the vocabulary expands. Corrected to its capitals, which expand;
+            // as a word it was "corrected" into another ("pdpn" -> "pain", "dspn" -> "down"). Not
+            // two letters, too many of which are words of their own ("ms", "or", "pt").
+            if (!part.abbreviation && word.size() >= 3 && word.size() <= kLongestAbbreviation && !is_listed(word) &&
+                text_or_search_frequency(word) == 0 && !in_names_or_headings(word) &&
+                !synonyms.lookup(part.words, true).empty()) {
+                std::string capitals = word;
+                std::transform(capitals.begin(), capitals.end(), capitals.begin(),
+                               [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+                correct(part.begin, part.end, word, word, capitals);
+                continue;
+            }
             // A word split in two ("radio frequency", "gaba pentin", "neuro pathy") is joined when
             // the index has the whole; joined, the second word is part of the correction, not
             // searched again. When the first half is a word the index knows too ("neuro", of "neuro

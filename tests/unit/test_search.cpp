@@ -899,6 +899,39 @@ TEST_CASE("an abbreviation's plural is the abbreviation, in capitals only", "[se
     CHECK(search(searcher, "emgs", Grouping::section).hits.empty());
 }
 
+TEST_CASE("spelling: an abbreviation typed in lower case that is no word is corrected to its capitals", "[search][spelling][abbreviations]") {
+    TempDir dir;
+    const SynonymMap synonyms = vocabulary_of("PDPN => painful diabetic neuropathy\nACT => acceptance and commitment therapy\n");
+    index_articles(dir,
+                   {article("diabetic-neuropathy", "Diabetic Neuropathy",
+                            {section("overview", "Overview", SectionKind::definition,
+                                     "Painful diabetic neuropathy burns the feet at night.")}),
+                    article("therapy", "Talking Therapy",
+                            {section("overview", "Overview", SectionKind::definition,
+                                     "Acceptance and commitment therapy helps people live with pain.")})},
+                   synonyms);
+    auto list = WordList::load({dir.write("words", "act\npain\n")});
+    REQUIRE(list.ok());
+    auto opened = Searcher::open(dir.path(), std::make_shared<const WordList>(std::move(list).value()));
+    REQUIRE(opened.ok());
+    auto& searcher = opened.value();
+    // As a word, "pdpn" was one slip from "pain" and searched as it.
+    for (auto [typed, corrected] : {std::pair{"pdpn", "PDPN"}, {"pdpn feet", "PDPN feet"}}) {
+        CAPTURE(typed);
+        auto r = search(searcher, typed, Grouping::section);
+        CHECK(r.corrected == corrected);
+        CHECK(r.corrected_applied);
+        REQUIRE_FALSE(r.hits.empty());
+        CHECK(r.hits.front().article.id == "diabetic-neuropathy");
+        // Explained as typed, matched through the abbreviation.
+        CHECK(has_match(r.hits.front().sections.front(), "pdpn", "painful diabetic neuropathy", "abbreviation"));
+    }
+    // A word of the word list stays the word, though its capitals are an abbreviation.
+    auto act = search(searcher, "act", Grouping::section);
+    CHECK(act.corrected.empty());
+    CHECK(act.hits.empty());
+}
+
 TEST_CASE("spelling: a word only an article's names have is not corrected", "[search][spelling]") {
     TempDir dir;
     Article gbs = article("guillain-barre-syndrome", "Guillain–Barré Syndrome",

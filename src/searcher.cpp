@@ -242,10 +242,20 @@ struct Searcher::Impl {
         };
         if (code.empty() || code.size() > 2 || !all(code, std::isalpha) || number.empty() || !all(number, std::isdigit))
             return {};
-        // A hyphen joins; a space only after "vitamin": "hepatitis b 12 weeks" is no B12.
-        const bool vitamin = i > 0 && parsed.parts[i - 1].words.size() == 1 &&
-                             parsed.parts[i - 1].words[0].starts_with("vitamin");
-        if (*gap != "-" && !(vitamin && gap->find_first_not_of(' ') == std::string_view::npos)) return {};
+        // A hyphen joins, and a space after "vitamin" ("vitamin b 12"). A space elsewhere too
+        // ("low b 12 numb feet"), unless the letter names a kind ("hepatitis b", "type c") or the
+        // number counts something ("b 12 weeks"): "hepatitis b 12 weeks" is no B12.
+        auto word_at = [&](std::size_t k) -> std::string_view {
+            return k < parsed.parts.size() && parsed.parts[k].words.size() == 1 ? std::string_view(parsed.parts[k].words[0])
+                                                                                 : std::string_view();
+        };
+        const std::string_view before = i > 0 ? word_at(i - 1) : std::string_view();
+        static const std::set<std::string_view> kinds = {"hepatitis", "type", "group", "stage", "grade", "class", "phase"};
+        static const std::set<std::string_view> units = {"week", "weeks", "day",  "days", "month", "months", "year",
+                                                         "years", "hour", "hours", "mg",  "mcg",  "times",  "percent"};
+        const bool spaced = gap->find_first_not_of(' ') == std::string_view::npos;
+        if (*gap != "-" && !(spaced && (before.starts_with("vitamin") || (!kinds.contains(before) && !units.contains(word_at(i + 2))))))
+            return {};
         return indexed_whole(parsed, i);
     }
 

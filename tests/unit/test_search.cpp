@@ -1122,15 +1122,17 @@ TEST_CASE("spelling: a letter code and its number typed apart are joined when th
                       {"liver", "Liver", "Hepatitis B may last 12 weeks or more."}});
     auto searcher = open_searcher(dir.path());
     for (auto [typed, joined] : {std::pair{"b-12", "b12"}, {"B-12", "B12"}, {"vitamin b 12", "vitamin b12"},
-                                 {"low b-12 feet", "low b12 feet"}}) {
+                                 {"low b-12 feet", "low b12 feet"}, {"low b 12 feet", "low b12 feet"}, {"B 12", "B12"}}) {
         CAPTURE(typed);
         auto r = search(searcher, typed, Grouping::section);
         CHECK(r.corrected == joined);
         REQUIRE_FALSE(r.hits.empty());
         CHECK(hit_ids(r).front() == "b12#overview");
     }
-    // Apart by a space and not after "vitamin", a letter and a number are two words.
+    // Apart by a space, a letter naming a kind and a number counting something are two words.
     CHECK(search(searcher, "hepatitis b 12 weeks").corrected.empty());
+    CHECK(search(searcher, "hepatitis b 12").corrected.empty());
+    CHECK(search(searcher, "liver b 12 weeks").corrected.empty());
 }
 
 TEST_CASE("spelling: cue words and corrections into stopwords are left as typed", "[search][spelling]") {

@@ -16,7 +16,7 @@
 namespace medsearch {
 namespace {
 
-constexpr std::array<std::pair<SectionKind, std::string_view>, 17> kKindNames{{
+constexpr std::array<std::pair<SectionKind, std::string_view>, 20> kKindNames{{
     {SectionKind::definition, "definition"},
     {SectionKind::causes, "causes"},
     {SectionKind::risk_factors, "risk-factors"},
@@ -33,6 +33,9 @@ constexpr std::array<std::pair<SectionKind, std::string_view>, 17> kKindNames{{
     {SectionKind::how_it_works, "how-it-works"},
     {SectionKind::what_to_expect, "what-to-expect"},
     {SectionKind::stages, "stages"},
+    {SectionKind::side_effects, "side-effects"},
+    {SectionKind::who_it_helps, "who-it-helps"},
+    {SectionKind::when_to_call, "when-to-call"},
     {SectionKind::other, "other"},
 }};
 
@@ -92,6 +95,15 @@ constexpr HeadingRule kHeadingRules[] = {
     {"staging", SectionKind::stages},
     {"etapas", SectionKind::stages},
     {"estadios", SectionKind::stages},
+    {"side-effects", SectionKind::side_effects},
+    {"common-side-effects", SectionKind::side_effects},
+    {"efectos-secundarios", SectionKind::side_effects},
+    {"who-it-helps", SectionKind::who_it_helps},
+    {"who-can-use-it", SectionKind::who_it_helps},
+    {"para-quien-es", SectionKind::who_it_helps},
+    {"when-to-call", SectionKind::when_to_call},
+    {"when-to-see-a-doctor", SectionKind::when_to_call},
+    {"cuando-llamar", SectionKind::when_to_call},
 };
 
 bool is_ascii_alnum(char c) noexcept {

@@ -123,6 +123,10 @@ bool runs_in(std::string_view w) {
 // "clinical trials" about research; "runs (in the) family", "passed down", "viene (de) familia"
 // about the inheritance.
 std::optional<SectionKind> two_word_cue(std::string_view a, std::string_view b) {
+    if ((a == "side" && (b == "effect" || b == "effects")) ||
+        ((a == "efecto" || a == "efectos") &&
+         (b == "secundario" || b == "secundarios" || b == "adverso" || b == "adversos")))
+        return SectionKind::side_effects;
     if (((a == "go" || a == "goes" || a == "going") && b == "away") ||
         ((a == "get" || a == "gets" || a == "getting") && b == "better") ||
         (a == "cura" && b == "sola") || (a == "se" && b == "quita") ||
@@ -260,11 +264,56 @@ std::pair<std::size_t, std::size_t> asks_how_it_feels(const std::vector<std::str
     return {n, n};
 }
 
+// "when should I call my doctor", "should I see a doctor", "is it an emergency", "¿cuándo llamar
+// al médico?" ask when to get help, which treatment pages tell under When to Call Your Doctor:
+// [begin, end) in `words`, empty when the query does not ask it.
+std::pair<std::size_t, std::size_t> asks_when_to_call(const std::vector<std::string>& words) {
+    constexpr std::size_t kReach = 3;  // "call", "my", "pain", "doctor"
+    const auto calls = [](const std::string& w) {
+        return w == "call" || w == "calling" || w == "see" || w == "contact" || w == "phone" || w == "llamar" ||
+               w == "llamo" || w == "ver" || w == "consultar" || w == "acudir";
+    };
+    const auto help = [](const std::string& w) {
+        return w == "doctor" || w == "doctors" || w == "physician" || w == "gp" || w == "medico" || w == "doctora" ||
+               w == "hospital";
+    };
+    for (std::size_t i = 0; i < words.size(); ++i) {
+        if (words[i] == "emergency" || words[i] == "emergencia" || words[i] == "urgencias") return {i, i + 1};
+        if (!calls(words[i])) continue;
+        for (std::size_t j = i + 1; j < words.size() && j <= i + kReach; ++j)
+            if (help(words[j])) return {i, j + 1};
+    }
+    return {words.size(), words.size()};
+}
+
+// "who should take gabapentin", "who can have a nerve block", "am I a candidate for a stimulator",
+// "is it right for me", "¿quién puede tomar...?" ask whom a treatment is for, told under Who It
+// Helps: [begin, end) in `words`. Not "who can get shingles", the risk factors.
+std::pair<std::size_t, std::size_t> asks_who_it_helps(const std::vector<std::string>& words) {
+    const auto may = [](const std::string& w) {
+        return w == "should" || w == "can" || w == "may" || w == "puede" || w == "pueden" || w == "debe" ||
+               w == "deberia";
+    };
+    const auto use = [](const std::string& w) {
+        return w == "take" || w == "have" || w == "use" || w == "try" || w == "tomar" || w == "usar" || w == "recibir";
+    };
+    for (std::size_t i = 0; i < words.size(); ++i) {
+        const auto& w = words[i];
+        if (w == "candidate" || w == "candidates" || w == "candidato" || w == "candidata") return {i, i + 1};
+        if ((w == "who" || w == "quien") && i + 2 < words.size() && may(words[i + 1]) && use(words[i + 2]))
+            return {i, i + 3};
+        if (w == "right" && i + 2 < words.size() && words[i + 1] == "for" && words[i + 2] == "me") return {i, i + 3};
+    }
+    return {words.size(), words.size()};
+}
+
 }  // namespace
 
 std::optional<SectionKind> detect_intent(const std::vector<std::string>& words) {
     if (asks_how_it_works(words)) return SectionKind::how_it_works;
     if (const auto [begin, end] = asks_how_it_feels(words); begin < end) return SectionKind::symptoms;
+    if (const auto [begin, end] = asks_when_to_call(words); begin < end) return SectionKind::when_to_call;
+    if (const auto [begin, end] = asks_who_it_helps(words); begin < end) return SectionKind::who_it_helps;
     const bool why_treated = asks_why_a_treatment(words);
     // The first cue of the query decides; a two-word cue counts from its first word ("genetic
     // changes" before "genetic").
@@ -299,8 +348,10 @@ std::vector<bool> intent_cues(const std::vector<std::string>& words) {
         if (j < words.size() && two_word_cue(words[i], words[j]))
             for (std::size_t k = i; k <= j; ++k) cue[k] = true;
     }
-    const auto [begin, end] = asks_how_it_feels(words);
-    for (std::size_t k = begin; k < end; ++k) cue[k] = true;
+    for (const auto& asks : {asks_how_it_feels, asks_when_to_call, asks_who_it_helps}) {
+        const auto [begin, end] = asks(words);
+        for (std::size_t k = begin; k < end; ++k) cue[k] = true;
+    }
     // "How many people are affected by X?": "affected" belongs to the question, not to X.
     for (std::size_t i = 2; i < words.size(); ++i)
         if (words[i] == "affected" && cue[i - 2] && words[i - 2] == "people") cue[i] = true;

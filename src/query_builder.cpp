@@ -735,13 +735,23 @@ void add_name_intent(ParsedQuery& parsed, const Xapian::Database& db, const Quer
         // no Inheritance section: "is trigeminal neuralgia inherited" opened on its treatment,
         // while its Risk Factors say "Rarely, it runs in families". Unless another article's
         // Inheritance has the thing's words ("how is rickets inherited": hereditary rickets).
-        const std::vector<SectionKind> told_under =
-            kind == SectionKind::inheritance && !kind_has_subject(db, kind, parsed)
-                ? std::vector{SectionKind::genetic_changes, SectionKind::risk_factors, SectionKind::causes}
-                : std::vector<SectionKind>{};
+        // A condition has no When to Call Your Doctor or Who It Helps, the sections of treatment
+        // pages: when it is an emergency is told with its symptoms, whom a treatment of it suits
+        // with its treatment; and the side effects of a treatment it names are no question for
+        // every medicine's page ("chemo side effects").
+        std::vector<SectionKind> told_under;
+        if (kind == SectionKind::inheritance && !kind_has_subject(db, kind, parsed))
+            told_under = {SectionKind::genetic_changes, SectionKind::risk_factors, SectionKind::causes};
+        if (kind == SectionKind::when_to_call) told_under = {SectionKind::symptoms};
+        if (kind == SectionKind::who_it_helps) told_under = {SectionKind::treatment};
+        const bool treatment_page_kind = kind == SectionKind::when_to_call || kind == SectionKind::who_it_helps ||
+                                         kind == SectionKind::side_effects;
         const auto found = std::find_if(told_under.begin(), told_under.end(),
                                         [&](SectionKind k) { return has_section_of_kind(db, k, names); });
-        if (found == told_under.end()) return;
+        if (found == told_under.end()) {
+            if (treatment_page_kind) parsed.intent.reset();
+            return;
+        }
         kind = *found;
     }
     parsed.intent = kind;

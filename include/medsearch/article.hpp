@@ -10,7 +10,7 @@ namespace medsearch {
 enum class SectionKind {
     definition, causes, risk_factors, symptoms, diagnosis, treatment, prevention,
     outlook, inheritance, genetic_changes, complications, research, frequency, how_it_works,
-    what_to_expect, stages, other
+    what_to_expect, stages, side_effects, who_it_helps, when_to_call, other
 };
 
 // "risk-factors" etc., as they appear in JSON and filter terms.

@@ -259,3 +259,19 @@ TEST_CASE("lay and Spanish phrasings of the probes open on their article", "[con
         CHECK(r.hits.front().article.id == id);
     }
 }
+
+TEST_CASE("whom a treatment suits, when to call the doctor, side effects: the treatment page's section first",
+          "[content][search][intent]") {
+    // Before these were kinds of their own, "who can have a nerve block" opened on its overview,
+    // and "when to see a doctor on a pain pump" on the pump's Who It Helps.
+    for (auto [q, first] : {std::pair{"who can have a nerve block", "nerve-blocks#who-it-helps"},
+                            {"am I a candidate for a pain pump", "implanted-pain-pumps#who-it-helps"},
+                            {"when to see a doctor on a pain pump", "implanted-pain-pumps#when-to-call-your-doctor"},
+                            {"when should I call my doctor about opioids", "opioids#when-to-call-your-doctor"},
+                            {"gabapentin side effects", "antiseizure-medicines#side-effects"},
+                            // A condition has no such section: its symptoms tell when it is urgent.
+                            {"when is sciatica an emergency", "sciatica#symptoms"}}) {
+        INFO("query \"" << q << "\"");
+        CHECK(first_section(search(q, Grouping::section)) == first);
+    }
+}

@@ -497,9 +497,11 @@ struct Searcher::Impl {
                 // The index's suggestion may be a word of the other language ("siatica" ->
                 // "sciatica" in a Spanish query): a word one edit away in the query's language
                 // wins, and without one the word is left as typed ("sintoms" is no "sintomas" in
-                // "sintoms of neuropathy").
+                // "sintoms of neuropathy"). A suggestion the language's sections have in another
+                // form is of it: "sjogren" (the sections write "Sjögren's") in "sjoegren burning feet".
                 const std::string& lang = language_of_query();
-                if (!suggestion.empty() && !lang.empty() && !is_word_of(suggestion, lang))
+                if (!suggestion.empty() && !lang.empty() && !is_word_of(suggestion, lang) &&
+                    stem_frequency(suggestion, lang) == 0)
                     suggestion = nearest_in_language(word, lang);
             }
             // Four letters are as often the start of a word ("carpal tunn", "shingles vacc") as a

@@ -115,7 +115,8 @@ bool runs_in(std::string_view w) {
            w == "corre" || w == "corren";
 }
 
-// "does it go away", "will it get better", "se cura sola", "how long", "cuánto tiempo" ask about
+// "does it go away", "will it get better", "what will happen", "qué le va a pasar", "se cura sola",
+// "how long", "cuánto tiempo" ask about
 // the outlook (of a treatment: its What to Expect, query_builder.cpp); "por qué" (why) and "damage
 // nerves" about causes; "genetic test", "saber si" (to find out whether) about the diagnosis; "who
 // gets", "more likely", "a quién le da" about risk factors; "what helps", "get rid of" about the
@@ -130,7 +131,8 @@ std::optional<SectionKind> two_word_cue(std::string_view a, std::string_view b) 
     if (((a == "go" || a == "goes" || a == "going") && b == "away") ||
         ((a == "get" || a == "gets" || a == "getting") && b == "better") ||
         (a == "cura" && b == "sola") || (a == "se" && b == "quita") ||
-        (a == "how" && b == "long") || (a == "cuanto" && (b == "tiempo" || b == "dura")))
+        (a == "how" && b == "long") || (a == "cuanto" && (b == "tiempo" || b == "dura")) ||
+        (a == "will" && (b == "happen" || b == "happens")) || (a == "va" && b == "pasar"))  // "qué le va a pasar"
         return SectionKind::outlook;
     if (a == "por" && b == "que") return SectionKind::causes;  // "¿por qué?", folded: why
     if ((a == "damage" || a == "damages") && (b == "nerve" || b == "nerves")) return SectionKind::causes;
@@ -166,6 +168,8 @@ std::size_t cue_partner(const std::vector<std::string>& words, std::size_t i) {
     if (i > 0 && words[i - 1] == "para" && words[i] == "que") return words.size();
     std::size_t j = i + 1;
     if (j < words.size() && (words[j] == "else" || words[j] == "mas")) ++j;
+    if (words[i] == "va" && j + 1 < words.size() && words[j] == "a") ++j;  // "va a pasar"
+
     if (runs_in(words[i]) && j < words.size() && (words[j] == "in" || words[j] == "en" || words[j] == "de")) {
         ++j;
         const auto determiner = [](const std::string& w) {

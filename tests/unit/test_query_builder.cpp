@@ -193,6 +193,9 @@ TEST_CASE("section intent from cue words, English and Spanish", "[query][intent]
         {"¿cuánto tarda la recuperación de la ciática?", "outlook"},
         {"¿la ciática se cura sola?", "outlook"},
         {"¿se quita el dolor del herpes?", "outlook"},
+        {"mi papá tiene neuropatía por diabetes, ¿qué le va a pasar?", "outlook"},
+        {"what will happen to my feet", "outlook"},
+        {"va a la farmacia a pasar la receta", "none"},  // "va a" then another verb
         {"tratamiento de la ciática", "treatment"},
         {"¿por qué me arden los pies?", "causes"},
         {"¿qué provoca la neuropatía?", "causes"},

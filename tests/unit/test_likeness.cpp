@@ -55,16 +55,23 @@ struct LikenessIndex {
     }
 };
 
-SearchResponse sections(Searcher& searcher, bool likeness, std::size_t page = 1, std::size_t size = 10) {
+// The section list for "tingling" with `features`, page `page` of `size`.
+SearchResponse tingling(Searcher& searcher, const SearchFeatures& features, std::size_t page, std::size_t size) {
     SearchRequest request;
     request.query = "tingling";
     request.group = Grouping::section;
-    request.features.likeness = likeness;
+    request.features = features;
     request.page = page;
     request.size = size;
     auto r = searcher.search(request);
     REQUIRE(r.ok());
     return std::move(r).value();
+}
+
+SearchResponse sections(Searcher& searcher, bool likeness, std::size_t page = 1, std::size_t size = 10) {
+    SearchFeatures features;
+    features.likeness = likeness;
+    return tingling(searcher, features, page, size);
 }
 
 }  // namespace
@@ -139,18 +146,13 @@ struct RepeatsIndex {
     }
 };
 
+// Without the likeness and the article context, which would lift the cream article's sections.
 SearchResponse repeats(Searcher& searcher, bool variety, std::size_t page = 1, std::size_t size = 10) {
-    SearchRequest request;
-    request.query = "tingling";
-    request.group = Grouping::section;
-    request.features.likeness = false;
-    request.features.article_context = false;
-    request.features.variety = variety;
-    request.page = page;
-    request.size = size;
-    auto r = searcher.search(request);
-    REQUIRE(r.ok());
-    return std::move(r).value();
+    SearchFeatures features;
+    features.likeness = false;
+    features.article_context = false;
+    features.variety = variety;
+    return tingling(searcher, features, page, size);
 }
 
 }  // namespace

@@ -120,7 +120,7 @@ int explain(const std::string& db_path, const std::string& typed, std::size_t si
     std::printf("xapian: %s\n\n", query.get_description().c_str());
 
     // The section list of /api/search?group=section: the article context on top.
-    const ContextBoost context = context_boost(db, query, options.ranking, true, parsed);
+    const ContextBoost context = context_boost(db, query, options.ranking, true, parsed, plan.beyond_names);
     const Xapian::Query ranked = context.applied_to(query, whole_best_article(parsed, options.ranking));
     Xapian::Enquire enquire(db);
     enquire.set_query(ranked);

@@ -218,7 +218,7 @@ bool set_ranking_param(RankingParams& ranking, std::string_view assignment) {
         {"article_weight", &RankingParams::article_weight}, {"one_way_weight", &RankingParams::one_way_weight},
         {"likeness_share", &RankingParams::likeness_share}, {"repeat_decay", &RankingParams::repeat_decay},
         {"named_offkind_context", &RankingParams::named_offkind_context},
-        {"named_share", &RankingParams::named_share},
+        {"named_share", &RankingParams::named_share}, {"name_only_context", &RankingParams::name_only_context},
     };
     for (const auto& k : knobs) {
         if (key == k.name) {

@@ -553,7 +553,7 @@ std::set<std::string> articles_named_apart(const Xapian::Database& db, const Par
 }  // namespace
 
 ContextBoost context_boost(const Xapian::Database& db, const Xapian::Query& query, const RankingParams& ranking,
-                           bool article, const ParsedQuery& parsed) {
+                           bool article, const ParsedQuery& parsed, const Xapian::Query& beyond_names) {
     ContextBoost boost;
     const std::optional<SectionKind> kind = parsed.intent;
     const std::vector<std::string> no_names;
@@ -600,6 +600,33 @@ ContextBoost context_boost(const Xapian::Database& db, const Xapian::Query& quer
                                             Xapian::Query(Xapian::Query::OP_FILTER,
                                                           weights(ranking.article_weight * ranking.named_offkind_context), off))
                             : kept;
+    }
+    // Without an intent, nothing says which of a named article's sections answer ("epidural
+    // steroid shot for sciatica": every section of Sciatica has "sciatica" and gets its context).
+    // A section that has no part of the query but those its article's names have, while the query
+    // has others, was found by the name alone: the article context, which its best section earned
+    // by having the rest too, says less about it. It keeps name_only_context of it, so that another
+    // article's section with the rest of the query (the nerve block's how-it-works) gets a place
+    // on the first page. With an intent, named_offkind_context decides instead.
+    if (article && !kind && !beyond_names.empty() && ranking.name_only_context < 1) {
+        // The section that earned each article its context keeps it: the first section, which
+        // the likeness re-ranking compares the others with, among them.
+        std::vector<Xapian::Query> earned_by{beyond_names};
+        for (auto it = best.begin(); it != best.end(); ++it) {
+            auto term = db.termlist_begin(*it);
+            term.skip_to(std::string(schema::kIdPrefix));
+            if (term != db.termlist_end(*it) && (*term).starts_with(schema::kIdPrefix)) earned_by.emplace_back(*term);
+        }
+        const Xapian::Query earned(Xapian::Query::OP_OR, earned_by.begin(), earned_by.end());
+        // The share to every section and the rest to those that earned it: `earned` is tested
+        // once per section (a FILTER and an AND_NOT of it cost our corpus +35% of its median
+        // time, this +20%).
+        const double share = std::max(0.0, ranking.name_only_context);
+        Xapian::Query rest(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(Xapian::Query::OP_FILTER, boost.article, earned),
+                           1 - share);
+        boost.article = share > 0 ? Xapian::Query(Xapian::Query::OP_OR,
+                                                  Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, boost.article, share), rest)
+                                  : rest;
     }
     if (kind_context)
         boost.kind = Xapian::Query(Xapian::Query::OP_FILTER, weights(ranking.intent_context), kind_query(*kind));
@@ -782,6 +809,10 @@ QueryPlan plan_query(const ParsedQuery& parsed, Analyzer& analyzer, const QueryO
     // of Human T-cell leukemia virus type 2 ?": 52 ms, 5 ms without).
     const bool coordinate = options.field_boosts && r.coord_weight > 0 && parsed.parts.size() > 1;
     std::vector<Xapian::Query> texts;
+    // Per part, its text where the section's article names do not have it: for a query with no
+    // intent, which context_boost alone reads it for (name_only_context).
+    const bool by_name = !parsed.intent;
+    std::vector<Xapian::Query> beyond_names;
     // The intent's cue words: sections matching only them do not earn its boost (combined()).
     const bool split_cues = options.intent && parsed.intent.has_value();
     auto only_cues = [&](std::size_t p) {
@@ -800,8 +831,11 @@ QueryPlan plan_query(const ParsedQuery& parsed, Analyzer& analyzer, const QueryO
         const auto added = ExactBonus::added;
         plan.components.push_back(
             QueryComponent{"text: " + part.typed, p, field_query(part, all, expanded, analyzer, languages, r, added, cue)});
-        if (coordinate)
+        if (coordinate || by_name)
             texts.push_back(field_query(part, all, expanded, analyzer, languages, r, ExactBonus::left_out));
+        if (by_name)
+            beyond_names.emplace_back(Xapian::Query::OP_AND_NOT, texts.back(),
+                                      field_query(part, title, r.title_synonyms ? title : Fields{}, analyzer, languages, r));
         if (r.heading_weight > 0)
             plan.components.push_back(QueryComponent{
                 "heading: " + part.typed, p,
@@ -825,6 +859,12 @@ QueryPlan plan_query(const ParsedQuery& parsed, Analyzer& analyzer, const QueryO
     }
     if (plan.components.empty()) return plan;
     for (auto& c : plan.components) c.cue = c.cue || only_cues(c.part);
+    if (by_name && !texts.empty()) {
+        // A section that has a part its article's names lack, or every part, earns its whole
+        // article context; the rest were found by the name alone (ContextBoost).
+        beyond_names.push_back(texts.size() == 1 ? texts[0] : Xapian::Query(Xapian::Query::OP_AND, texts.begin(), texts.end()));
+        plan.beyond_names = Xapian::Query(Xapian::Query::OP_OR, beyond_names.begin(), beyond_names.end());
+    }
     if (coordinate)
         plan.components.push_back(QueryComponent{
             "coordination", QueryComponent::kWholeQuery,

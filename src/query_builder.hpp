@@ -124,8 +124,11 @@ struct ContextBoost {
 // (ContextBoost::applied_to): yes, unless switched off or part of the query is quoted, which
 // asks for the sections that have it.
 bool whole_best_article(const ParsedQuery& parsed, const RankingParams& ranking);
+// `beyond_names` (QueryPlan::beyond_names), for a query with no intent: the sections that keep
+// their whole article context, with each article's best section; the article's other sections
+// keep name_only_context of it. Empty: every section keeps it.
 ContextBoost context_boost(const Xapian::Database& db, const Xapian::Query& query, const RankingParams& ranking,
-                           bool article, const ParsedQuery& parsed);
+                           bool article, const ParsedQuery& parsed, const Xapian::Query& beyond_names = {});
 inline constexpr Xapian::doccount kContextArticles = 10;
 
 // For each part: whether it is one unquoted cue word of the intent ("causes", "treated"; the
@@ -164,6 +167,10 @@ struct QueryPlan {
     std::vector<QueryComponent> components;
     std::string boost_label;  // "intent: treatment"
     Xapian::Query boost;      // adds weight only where the non-cue components match; may be empty
+    // Sections that have a part of the query that their article's title and also-called names
+    // lack, or every part: the others match only through the name (context_boost). Empty
+    // without field boosts, and with an intent.
+    Xapian::Query beyond_names;
     Xapian::Query combined() const;
     // The boost where it applies: sections matching a non-cue component (for explanations).
     Xapian::Query earned_boost() const;

@@ -640,13 +640,15 @@ struct Searcher::Impl {
         SearchResponse response;
         response.page = request.page;
         response.size = request.size;
-        Xapian::Query query = build_query(parsed, analyzer, options);
+        const QueryPlan plan = plan_query(parsed, analyzer, options);
+        Xapian::Query query = plan.combined();
         if (!query.empty() && !language.empty()) query = in_language(query, language);
         if (query.empty()) return response;
 
         const bool grouped = request.group == Grouping::article;
         // Grouped, every section of an article would get the same article context: no change.
-        query = context_boost(db, query, options.ranking, !grouped && request.features.article_context, parsed)
+        query = context_boost(db, query, options.ranking, !grouped && request.features.article_context, parsed,
+                              plan.beyond_names)
                     .applied_to(query, whole_best_article(parsed, options.ranking));
         Xapian::Enquire enquire(db);
         enquire.set_query(query);

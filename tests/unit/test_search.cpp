@@ -467,6 +467,53 @@ TEST_CASE("articles that separate parts of a query name share the best one's art
     CHECK(score_of(one, "sciatica#overview") == Approx(score_of(none, "sciatica#overview")));
 }
 
+TEST_CASE("a section that has only its article's name of the query keeps a share of the article context", "[search]") {
+    Index index;
+    auto searcher = index.open();
+    SearchRequest request;
+    request.group = Grouping::section;
+    request.size = 10;
+    request.ranking.intent_context = 0;
+    request.features.likeness = false;  // it would add its own share of the first section's weight
+    request.features.variety = false;
+    auto run = [&](const std::string& query, double share) {
+        request.query = query;
+        request.ranking.name_only_context = share;
+        return searched(searcher, request);
+    };
+    // "nerve pain surgery": Neuropathic Pain is named ("nerve pain" is an also-called name), but
+    // none of its sections has "surgery"; the carpal tunnel treatment has both.
+    const auto full = run("nerve pain surgery", 1);
+    const auto cut = run("nerve pain surgery", 0);
+    request.features.article_context = false;
+    const auto plain = run("nerve pain surgery", 1);
+    request.features.article_context = true;
+    // The article's best section earned its context and keeps it ...
+    std::string best;
+    for (const auto& h : plain.hits)
+        if (h.article.id == "neuropathic-pain" && best.empty()) best = h.article.id + "#" + h.sections.front().anchor;
+    REQUIRE(!best.empty());
+    CHECK(score_of(cut, best) == Approx(score_of(full, best)));
+    // ... its other sections found by the name alone lose it (their share is 0 here) ...
+    const double context = request.ranking.article_weight * score_of(plain, best);
+    std::size_t others = 0;
+    for (const auto& h : full.hits) {
+        const std::string id = h.article.id + "#" + h.sections.front().anchor;
+        if (h.article.id != "neuropathic-pain" || id == best) continue;
+        CAPTURE(id);
+        CHECK(score_of(full, id) - score_of(cut, id) == Approx(context));
+        ++others;
+    }
+    CHECK(others == 2);
+    // ... and a section with the rest of the query keeps all of its own.
+    CHECK(score_of(cut, "carpal-tunnel-syndrome#treatment") == Approx(score_of(full, "carpal-tunnel-syndrome#treatment")));
+
+    // A bare name asks what the thing is (an intent), and every section has all of it: no change.
+    CHECK(hit_ids(run("nerve pain", 0)) == hit_ids(run("nerve pain", 1)));
+    CHECK(score_of(run("nerve pain", 0), "neuropathic-pain#symptoms") ==
+          Approx(score_of(run("nerve pain", 1), "neuropathic-pain#symptoms")));
+}
+
 TEST_CASE("the article a query names lends its context only to the sections that could answer", "[search][intent]") {
     Index index;
     auto searcher = index.open();

@@ -66,7 +66,7 @@ struct RankingParams {
     double named_offkind_context = 0;  // share of the article context kept by the sections of an article the
                                        // query names that are neither of the kind it asks for, nor of a close
                                        // kind, nor its overview ("how is X treated": X's risk factors)
-    double name_only_context = 0.6;  // a query with no intent: share of the article context kept by a section
+    double name_only_context = 0.6;  // a query with no intent, of 4 parts at most: share of the article context kept by a section
                                      // that has no part of the query but those its article's names have, while
                                      // it lacks others, unless it is its article's best section ("epidural
                                      // steroid shot for sciatica": Sciatica's outlook)

@@ -115,14 +115,14 @@ bool runs_in(std::string_view w) {
            w == "corre" || w == "corren";
 }
 
-// "does it go away", "will it get better", "what will happen", "qué le va a pasar", "se cura sola",
-// "how long", "cuánto tiempo" ask about
-// the outlook (of a treatment: its What to Expect, query_builder.cpp); "por qué" (why) and "damage
-// nerves" about causes; "genetic test", "saber si" (to find out whether) about the diagnosis; "who
-// gets", "more likely", "a quién le da" about risk factors; "what helps", "get rid of" about the
-// treatment; "genetic changes" about them; "how common", "many people" about the frequency;
-// "clinical trials" about research; "runs (in the) family", "passed down", "viene (de) familia"
-// about the inheritance.
+// "side effects", "efectos secundarios" ask for a treatment's Side Effects; "does it go away",
+// "will it get better", "what will happen", "qué le va a pasar", "se cura sola", "how long",
+// "cuánto tiempo" about the outlook (of a treatment: its What to Expect, query_builder.cpp); "por
+// qué" (why) and "damage nerves" about causes; "genetic test", "saber si" (to find out whether)
+// about the diagnosis; "who gets", "more likely", "a quién le da" about risk factors; "what
+// helps", "get rid of" about the treatment; "genetic changes" about them; "how common", "many
+// people" about the frequency; "clinical trials" about research; "runs (in the) family", "passed
+// down", "viene (de) familia" about the inheritance.
 std::optional<SectionKind> two_word_cue(std::string_view a, std::string_view b) {
     if ((a == "side" && (b == "effect" || b == "effects")) ||
         ((a == "efecto" || a == "efectos") &&
@@ -169,7 +169,6 @@ std::size_t cue_partner(const std::vector<std::string>& words, std::size_t i) {
     std::size_t j = i + 1;
     if (j < words.size() && (words[j] == "else" || words[j] == "mas")) ++j;
     if (words[i] == "va" && j + 1 < words.size() && words[j] == "a") ++j;  // "va a pasar"
-
     if (runs_in(words[i]) && j < words.size() && (words[j] == "in" || words[j] == "en" || words[j] == "de")) {
         ++j;
         const auto determiner = [](const std::string& w) {

@@ -764,8 +764,9 @@ void add_name_intent(ParsedQuery& parsed, const Xapian::Database& db, const Quer
         // Inheritance has the thing's words ("how is rickets inherited": hereditary rickets).
         // A condition has no When to Call Your Doctor or Who It Helps, the sections of treatment
         // pages: when it is an emergency is told with its symptoms, whom a treatment of it suits
-        // with its treatment; and the side effects of a treatment it names are no question for
-        // every medicine's page ("chemo side effects").
+        // with its treatment; and the side effects of what it names are no question for every
+        // medicine's page ("carbamazepina efectos secundarios" names the Spanish trigeminal
+        // neuralgia page, which has no Side Effects).
         std::vector<SectionKind> told_under;
         if (kind == SectionKind::inheritance && !kind_has_subject(db, kind, parsed))
             told_under = {SectionKind::genetic_changes, SectionKind::risk_factors, SectionKind::causes};

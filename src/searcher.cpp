@@ -70,6 +70,12 @@ std::string sound_key(std::string_view word) {
     return out;
 }
 
+// `word` (folded, ASCII) in capitals: "sciatica" -> "SCIATICA", "pdpn" -> "PDPN".
+std::string capitals(std::string word) {
+    std::transform(word.begin(), word.end(), word.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+    return word;
+}
+
 // Other matching sections listed under an article's best one.
 constexpr std::size_t kMaxExtraSections = 3;
 constexpr std::size_t kMaxOffset = 10000;
@@ -388,6 +394,10 @@ struct Searcher::Impl {
         };
         // A word of the word lists, or another form of one.
         auto is_listed = [&](const std::string& word) { return words && (words->contains(word) || another_form(word)); };
+        // A word in no section: not in any text, searches, article name or heading.
+        auto in_no_section = [&](const std::string& word) {
+            return text_or_search_frequency(word) == 0 && !in_names_or_headings(word);
+        };
         // A query typed all in capitals ("SCIATCA TREATMENT") does not say which of its words are
         // abbreviations: those the vocabulary does not expand are corrected like any other.
         // So is a lone word in capitals too long to be an abbreviation ("SIATICA", "GABAPENTN":
@@ -399,12 +409,7 @@ struct Searcher::Impl {
                 : parsed.parts.size() == 1 && parsed.parts[0].abbreviation && parsed.parts[0].synonyms.empty() &&
                       parsed.parts[0].words.size() == 1 && parsed.parts[0].words[0].size() > kLongestAbbreviation;
         // "SCIATICA TREATMENT", not "sciatica TREATMENT"; folded words are ASCII.
-        auto as_typed = [shouted](std::string word) {
-            if (shouted)
-                std::transform(word.begin(), word.end(), word.begin(),
-                               [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-            return word;
-        };
+        auto as_typed = [shouted](std::string word) { return shouted ? capitals(std::move(word)) : word; };
         // A correction as the articles write it ("dolor de ciática"), in capitals when typed so.
         auto shown = [&](const std::string& word) { return shouted ? as_typed(word) : written_form(word); };
         for (std::size_t i = 0; i < parsed.parts.size(); ++i) {
@@ -426,13 +431,10 @@ struct Searcher::Impl {
             // and in capitals one the vocabulary expands. Corrected to its capitals, which expand;
             // as a word it was "corrected" into another ("pdpn" -> "pain", "dspn" -> "down"). Not
             // two letters, too many of which are words of their own ("ms", "or", "pt").
-            if (!part.abbreviation && word.size() >= 3 && word.size() <= kLongestAbbreviation && !is_listed(word) &&
-                text_or_search_frequency(word) == 0 && !in_names_or_headings(word) &&
-                !synonyms.lookup(part.words, true).empty()) {
-                std::string capitals = word;
-                std::transform(capitals.begin(), capitals.end(), capitals.begin(),
-                               [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-                correct(part.begin, part.end, word, word, capitals);
+            // The vocabulary is asked first: in memory, and most words are no abbreviation.
+            if (!part.abbreviation && word.size() >= 3 && word.size() <= kLongestAbbreviation &&
+                !synonyms.lookup(part.words, true).empty() && in_no_section(word) && !is_listed(word)) {
+                correct(part.begin, part.end, word, word, capitals(word));
                 continue;
             }
             // A word split in two ("radio frequency", "gaba pentin", "neuro pathy") is joined when
@@ -447,10 +449,7 @@ struct Searcher::Impl {
                 const bool letters = std::none_of(joined.begin(), joined.end(), [](unsigned char c) { return std::isdigit(c); });
                 const bool halves = letters && (text_or_search_frequency(parsed.parts[i + 1].words[0]) == 0 || !is_listed(word));
                 // A first half no section has, as the steps below take an unknown word.
-                auto unknown = [&] {
-                    return word.size() >= 4 && text_or_search_frequency(word) == 0 && !in_names_or_headings(word) &&
-                           synonyms.lookup(part.words, false).empty();
-                };
+                auto unknown = [&] { return word.size() >= 4 && in_no_section(word) && synonyms.lookup(part.words, false).empty(); };
                 if (halves || unknown()) {
                     correct(part.begin, parsed.parts[i + 1].end, std::string(), joined, as_typed(joined));
                     ++i;

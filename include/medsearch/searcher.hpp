@@ -66,10 +66,11 @@ struct RankingParams {
     double named_offkind_context = 0;  // share of the article context kept by the sections of an article the
                                        // query names that are neither of the kind it asks for, nor of a close
                                        // kind, nor its overview ("how is X treated": X's risk factors)
-    double name_only_context = 0.6;  // a query with no intent, of 4 parts at most: share of the article context kept by a section
-                                     // that has no part of the query but those its article's names have, while
-                                     // it lacks others, unless it is its article's best section ("epidural
-                                     // steroid shot for sciatica": Sciatica's outlook)
+    double name_only_context = 0.6;  // a query with no intent, of 4 parts at most: share of the article
+                                     // context kept by a section that has no part of the query but those
+                                     // its article's names have, while it lacks others, unless it is its
+                                     // article's best section ("epidural steroid shot for sciatica":
+                                     // Sciatica's outlook)
     double likeness_share = 0.5;  // likeness: share of the first section's weight, times the cosine
     double repeat_decay = 0.93;   // variety: weight factor per section of an article past its kFreeRepeats
     bool name_intent_scope = true;  // a query naming an article ("nerve pain", "what causes nerve pain") favours
